@@ -1,0 +1,105 @@
+import { Field, Int, ObjectType } from "type-graphql";
+import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
+import {
+  ConfidenceColumn,
+  CreatedAt,
+  DateColumn,
+  NoteColumn,
+  RefColumn,
+  SourcesColumn,
+  UpdatedAt,
+} from "../shared/columns";
+import { Confidence } from "../shared/provenance";
+import { Decimal, LocalDate } from "../shared/scalars";
+import { AssessmentStage } from "./criteria.enums";
+
+/** A unit's assessment of one criterion for one year (đánh giá mức độ đạt tiêu chí). */
+@ObjectType("Assessment", { description: "A unit's assessment of one criterion for one year." })
+@Entity("assessment")
+@Index("uq_assessment", ["unitId", "criterionId", "year"], { unique: true })
+@Index("ix_assessment_criterion", ["criterionId", "year"])
+export class Assessment {
+  @PrimaryGeneratedColumn({ type: "int", unsigned: true })
+  id!: number;
+
+  @ForeignKey("Unit")
+  @RefColumn("unit_id")
+  unitId!: number;
+
+  @ForeignKey("Criterion")
+  @RefColumn("criterion_id")
+  criterionId!: number;
+
+  @Field(() => Int)
+  @Column({ type: "smallint", unsigned: true })
+  year!: number;
+
+  @Field({ description: "Met (đạt) or not (không đạt)." })
+  @Column({ type: "boolean" })
+  met!: boolean;
+
+  @Field(() => AssessmentStage)
+  @Column({ type: "varchar", length: 24, default: AssessmentStage.SELF })
+  stage!: AssessmentStage;
+
+  @Field(() => LocalDate, { nullable: true })
+  @DateColumn("assessed_on")
+  assessedOn!: string | null;
+
+  @ForeignKey("Organization")
+  @RefColumn("assessed_by_org_id", true)
+  assessedByOrgId!: number | null;
+
+  @Field(() => String, { nullable: true })
+  @NoteColumn()
+  note!: string | null;
+
+  @Field(() => [String])
+  @SourcesColumn()
+  sources!: string[];
+
+  @Field(() => Confidence)
+  @ConfidenceColumn()
+  confidence!: Confidence;
+
+  @CreatedAt()
+  createdAt!: Date;
+
+  @UpdatedAt()
+  updatedAt!: Date;
+}
+
+/** The value an assessment records for one indicator. */
+@ObjectType("IndicatorValue", { description: "An assessment's value for one indicator." })
+@Entity("assessment_indicator")
+@Index("uq_assessment_indicator", ["assessmentId", "indicatorId"], { unique: true })
+export class IndicatorValue {
+  @PrimaryGeneratedColumn({ type: "int", unsigned: true })
+  id!: number;
+
+  @ForeignKey("Assessment", { onDelete: "CASCADE" })
+  @RefColumn("assessment_id")
+  assessmentId!: number;
+
+  @ForeignKey("Indicator")
+  @RefColumn("indicator_id")
+  indicatorId!: number;
+
+  @Field(() => Boolean, { nullable: true })
+  @Column({ type: "boolean", nullable: true })
+  met!: boolean | null;
+
+  @Field(() => Decimal, { nullable: true, description: "Measured value, e.g. a percentage." })
+  @Column({ type: "decimal", precision: 18, scale: 4, nullable: true })
+  value!: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ name: "value_text", type: "varchar", length: 255, nullable: true })
+  valueText!: string | null;
+
+  @CreatedAt()
+  createdAt!: Date;
+
+  @UpdatedAt()
+  updatedAt!: Date;
+}

@@ -1,0 +1,34 @@
+import { Assessment, IndicatorValue } from "../criteria/assessment.entity";
+import { CriteriaSet } from "../criteria/criteria-set.entity";
+import { Criterion, Indicator } from "../criteria/criterion.entity";
+import { Recognition } from "../criteria/recognition.entity";
+import { FundingAllocation } from "../funding/funding-allocation.entity";
+import { Organization } from "../organizations/organization.entity";
+import { PlanTarget, TargetQuota } from "../plans/plan-target.entity";
+import { Plan } from "../plans/plan.entity";
+import { RoadmapEntry } from "../plans/roadmap-entry.entity";
+import { TaskGroup } from "../plans/task-group.entity";
+import { ReferenceSource } from "../shared/reference-source.entity";
+import { Task, TaskCooperator, TaskUnit } from "../tasks/task.entity";
+import { Unit } from "../units/unit.entity";
+
+export const ENTITIES = [
+  Unit,
+  Organization,
+  Plan,
+  PlanTarget,
+  TargetQuota,
+  TaskGroup,
+  RoadmapEntry,
+  Task,
+  TaskCooperator,
+  TaskUnit,
+  CriteriaSet,
+  Criterion,
+  Indicator,
+  Assessment,
+  IndicatorValue,
+  Recognition,
+  FundingAllocation,
+  ReferenceSource,
+];
