@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
 import {
   ConfidenceColumn,
@@ -9,18 +9,25 @@ import {
   SourcesColumn,
   UpdatedAt,
 } from "../shared/columns";
+import { toGlobalId } from "../shared/ids";
+import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
 import { Decimal, LocalDate } from "../shared/scalars";
 import { AssessmentStage } from "./criteria.enums";
 
 /** A unit's assessment of one criterion for one year (đánh giá mức độ đạt tiêu chí). */
-@ObjectType("Assessment", { description: "A unit's assessment of one criterion for one year." })
+@ObjectType("Assessment", { implements: Node, description: "A unit's assessment of one criterion for one year." })
 @Entity("assessment")
 @Index("uq_assessment", ["unitId", "criterionId", "year"], { unique: true })
 @Index("ix_assessment_criterion", ["criterionId", "year"])
 export class Assessment {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get globalId(): string {
+    return toGlobalId("Assessment", this.id);
+  }
 
   @ForeignKey("Unit")
   @RefColumn("unit_id")

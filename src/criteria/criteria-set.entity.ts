@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
 import {
   ConfidenceColumn,
@@ -9,17 +9,24 @@ import {
   SourcesColumn,
   UpdatedAt,
 } from "../shared/columns";
+import { toGlobalId } from "../shared/ids";
+import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
 import { LocalDate } from "../shared/scalars";
 import { CriteriaSetKind } from "./criteria.enums";
 
 /** A versioned set of criteria (bộ tiêu chí), e.g. the 19 commune criteria of QĐ 318/QĐ-TTg (2022). */
-@ObjectType("CriteriaSet", { description: "A versioned set of criteria (bộ tiêu chí)." })
+@ObjectType("CriteriaSet", { implements: Node, description: "A versioned set of criteria (bộ tiêu chí)." })
 @Entity("criteria_set")
 @Index("uq_criteria_set_code", ["code"], { unique: true })
 export class CriteriaSet {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get globalId(): string {
+    return toGlobalId("CriteriaSet", this.id);
+  }
 
   @Field({ description: "Stable key, e.g. 'COMMUNE_2021_2025'." })
   @Column({ type: "varchar", length: 48 })

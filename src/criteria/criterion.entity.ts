@@ -1,15 +1,22 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
 import { ConfidenceColumn, CreatedAt, NoteColumn, RefColumn, SourcesColumn, UpdatedAt } from "../shared/columns";
+import { toGlobalId } from "../shared/ids";
+import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
 
 /** One criterion (tiêu chí) of a set, numbered as the decision numbers it. */
-@ObjectType("Criterion", { description: "A criterion (tiêu chí) of a criteria set." })
+@ObjectType("Criterion", { implements: Node, description: "A criterion (tiêu chí) of a criteria set." })
 @Entity("criterion")
 @Index("uq_criterion_no", ["setId", "no"], { unique: true })
 export class Criterion {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get globalId(): string {
+    return toGlobalId("Criterion", this.id);
+  }
 
   @ForeignKey("CriteriaSet")
   @RefColumn("set_id")
@@ -47,12 +54,17 @@ export class Criterion {
 }
 
 /** An indicator (chỉ tiêu) inside a criterion, e.g. 2.1. */
-@ObjectType("Indicator", { description: "An indicator (chỉ tiêu) inside a criterion." })
+@ObjectType("Indicator", { implements: Node, description: "An indicator (chỉ tiêu) inside a criterion." })
 @Entity("indicator")
 @Index("uq_indicator_code", ["criterionId", "code"], { unique: true })
 export class Indicator {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get globalId(): string {
+    return toGlobalId("Indicator", this.id);
+  }
 
   @ForeignKey("Criterion")
   @RefColumn("criterion_id")

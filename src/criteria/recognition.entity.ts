@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
 import {
   ConfidenceColumn,
@@ -9,6 +9,8 @@ import {
   SourcesColumn,
   UpdatedAt,
 } from "../shared/columns";
+import { toGlobalId } from "../shared/ids";
+import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
 import { LocalDate } from "../shared/scalars";
 import { RecognitionLevel } from "./criteria.enums";
@@ -17,13 +19,18 @@ import { RecognitionLevel } from "./criteria.enums";
  * A recognition decision (quyết định công nhận) as a dated event. Revocation (thu hồi) closes it
  * with its own decision; the row is never deleted.
  */
-@ObjectType("Recognition", { description: "A recognition decision (quyết định công nhận) for a unit." })
+@ObjectType("Recognition", { implements: Node, description: "A recognition decision (quyết định công nhận) for a unit." })
 @Entity("recognition")
 @Index("ix_recognition_unit", ["unitId", "level"])
 @Index("ix_recognition_level_year", ["level", "standardYear"])
 export class Recognition {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get globalId(): string {
+    return toGlobalId("Recognition", this.id);
+  }
 
   @ForeignKey("Unit")
   @RefColumn("unit_id")

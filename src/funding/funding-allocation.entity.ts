@@ -1,18 +1,25 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
 import { ConfidenceColumn, CreatedAt, NoteColumn, RefColumn, SourcesColumn, UpdatedAt } from "../shared/columns";
+import { toGlobalId } from "../shared/ids";
+import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
 import { Decimal } from "../shared/scalars";
 import { AmountQualifier, FundingSource } from "./funding.enums";
 
 /** Money allocated to a plan (and optionally to one unit) from one source. Amounts are exact VND. */
-@ObjectType("FundingAllocation", { description: "Money allocated from one source (phân bổ vốn)." })
+@ObjectType("FundingAllocation", { implements: Node, description: "Money allocated from one source (phân bổ vốn)." })
 @Entity("funding_allocation")
 @Index("ix_funding_plan", ["planId", "source"])
 @Index("ix_funding_unit", ["recipientUnitId"])
 export class FundingAllocation {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get globalId(): string {
+    return toGlobalId("FundingAllocation", this.id);
+  }
 
   @ForeignKey("Plan")
   @RefColumn("plan_id", true)

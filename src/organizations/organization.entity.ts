@@ -1,4 +1,4 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
 import {
   ConfidenceColumn,
@@ -8,6 +8,8 @@ import {
   SourcesColumn,
   UpdatedAt,
 } from "../shared/columns";
+import { toGlobalId } from "../shared/ids";
+import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
 import { OrganizationKind } from "./organization.enums";
 
@@ -16,7 +18,7 @@ import { OrganizationKind } from "./organization.enums";
  * Committee, a village development board, a mass organization. Attached to the unit it serves,
  * which gives it its place (and later its scope) in the administrative tree.
  */
-@ObjectType("Organization", { description: "A body that leads or cooperates on tasks (cơ quan, đơn vị)." })
+@ObjectType("Organization", { implements: Node, description: "A body that leads or cooperates on tasks (cơ quan, đơn vị)." })
 @Entity("organization")
 @Index("uq_organization_code", ["code"], { unique: true })
 @Index("ix_organization_unit", ["unitId", "kind"])
@@ -24,6 +26,11 @@ import { OrganizationKind } from "./organization.enums";
 export class Organization {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get globalId(): string {
+    return toGlobalId("Organization", this.id);
+  }
 
   @Field({ description: "Stable short code, e.g. 'SNN' or 'UBND-058'." })
   @Column({ type: "varchar", length: 40 })

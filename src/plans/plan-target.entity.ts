@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
 import {
   ConfidenceColumn,
@@ -8,6 +8,8 @@ import {
   SourcesColumn,
   UpdatedAt,
 } from "../shared/columns";
+import { toGlobalId } from "../shared/ids";
+import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
 import { Decimal } from "../shared/scalars";
 import { TargetKind } from "./plan.enums";
@@ -16,12 +18,17 @@ import { TargetKind } from "./plan.enums";
  * A measurable target of a plan. `metric` names what the roll-up counts (kept as data, so next
  * year's plan can add targets without code changes); per-unit quotas live in PlanTargetQuota.
  */
-@ObjectType("PlanTarget", { description: "A target (chỉ tiêu) of a plan." })
+@ObjectType("PlanTarget", { implements: Node, description: "A target (chỉ tiêu) of a plan." })
 @Entity("plan_target")
 @Index("uq_plan_target_code", ["planId", "code"], { unique: true })
 export class PlanTarget {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get globalId(): string {
+    return toGlobalId("PlanTarget", this.id);
+  }
 
   @ForeignKey("Plan")
   @RefColumn("plan_id")

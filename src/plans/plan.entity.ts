@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
 import {
   ConfidenceColumn,
@@ -9,17 +9,24 @@ import {
   SourcesColumn,
   UpdatedAt,
 } from "../shared/columns";
+import { toGlobalId } from "../shared/ids";
+import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
 import { LocalDate } from "../shared/scalars";
 
 /** A plan document (kế hoạch), e.g. Kế hoạch 125/KH-UBND of 25/02/2022. */
-@ObjectType("Plan", { description: "A plan document (kế hoạch) with targets, task groups and a roadmap." })
+@ObjectType("Plan", { implements: Node, description: "A plan document (kế hoạch) with targets, task groups and a roadmap." })
 @Entity("plan")
 @Index("uq_plan_number_issued_on", ["number", "issuedOn"], { unique: true })
 @Index("ix_plan_year", ["year"])
 export class Plan {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get globalId(): string {
+    return toGlobalId("Plan", this.id);
+  }
 
   @Field({ description: "Document number (số hiệu), e.g. '125/KH-UBND'." })
   @Column({ type: "varchar", length: 40 })

@@ -1,15 +1,22 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
 import { ConfidenceColumn, CreatedAt, NoteColumn, RefColumn, SourcesColumn, UpdatedAt } from "../shared/columns";
+import { toGlobalId } from "../shared/ids";
+import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
 
 /** A numbered group of tasks in a plan (nhóm nhiệm vụ). */
-@ObjectType("TaskGroup", { description: "A numbered group of tasks in a plan (nhóm nhiệm vụ)." })
+@ObjectType("TaskGroup", { implements: Node, description: "A numbered group of tasks in a plan (nhóm nhiệm vụ)." })
 @Entity("task_group")
 @Index("uq_task_group_ord", ["planId", "ord"], { unique: true })
 export class TaskGroup {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get globalId(): string {
+    return toGlobalId("TaskGroup", this.id);
+  }
 
   @ForeignKey("Plan")
   @RefColumn("plan_id")

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
 import {
   ConfidenceColumn,
@@ -9,6 +9,8 @@ import {
   SourcesColumn,
   UpdatedAt,
 } from "../shared/columns";
+import { toGlobalId } from "../shared/ids";
+import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
 import { Decimal, LocalDate } from "../shared/scalars";
 import { TaskStatus } from "./task.enums";
@@ -18,7 +20,7 @@ import { TaskStatus } from "./task.enums";
  * (phối hợp), the units it concerns. Sub-tasks (delegation) hang under `parentId`; `path` holds
  * the ids from the root task down, so a task's subtree is one prefix check.
  */
-@ObjectType("Task", { description: "A task (nhiệm vụ) of a plan." })
+@ObjectType("Task", { implements: Node, description: "A task (nhiệm vụ) of a plan." })
 @Entity("task")
 @Index("uq_task_code", ["planId", "code"], { unique: true })
 @Index("ix_task_due", ["dueDate", "id"])
@@ -31,6 +33,11 @@ import { TaskStatus } from "./task.enums";
 export class Task {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get globalId(): string {
+    return toGlobalId("Task", this.id);
+  }
 
   @ForeignKey("Plan")
   @RefColumn("plan_id")

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
 import {
   ConfidenceColumn,
@@ -9,6 +9,8 @@ import {
   SourcesColumn,
   UpdatedAt,
 } from "../shared/columns";
+import { toGlobalId } from "../shared/ids";
+import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
 import { LocalDate } from "../shared/scalars";
 import { UnitLevel, UnitType } from "./unit.enums";
@@ -19,7 +21,7 @@ import { UnitLevel, UnitType } from "./unit.enums";
  * Units are never deleted: a merge or a change of type closes the old row (validTo) and links
  * its successor, so history stays readable.
  */
-@ObjectType("Unit", { description: "An administrative unit (đơn vị hành chính)." })
+@ObjectType("Unit", { implements: Node, description: "An administrative unit (đơn vị hành chính)." })
 @Entity("admin_unit")
 @Index("uq_admin_unit_code_valid_from", ["code", "validFrom"], { unique: true })
 @Index("ix_admin_unit_path", ["path"])
@@ -28,6 +30,11 @@ import { UnitLevel, UnitType } from "./unit.enums";
 export class Unit {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get globalId(): string {
+    return toGlobalId("Unit", this.id);
+  }
 
   @Field(() => String, { nullable: true, description: "Official code (mã đơn vị hành chính); villages often have none." })
   @Column({ type: "varchar", length: 16, nullable: true })

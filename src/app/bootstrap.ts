@@ -1,0 +1,47 @@
+import type { DataSource } from "typeorm";
+import type { Config } from "../config/env";
+import { createDataSource, ensureDatabase } from "../db/data-source";
+import { checkRedis } from "../queue/connection";
+import type { Logger } from "../shared/logger";
+import { isDatabaseEmpty, seedBacKan2022 } from "../seed/bac-kan-2022";
+
+export class StartupError extends Error {}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Everything the API needs before it listens: the database (created if missing, migrated, seeded
+ * when empty) and a Redis that answers. Each failure is one clear sentence.
+ */
+export async function prepareDatabase(config: Config, logger: Logger): Promise<DataSource> {
+  const { host, port, name } = config.database;
+  try {
+    await ensureDatabase(config.database);
+  } catch (err) {
+    throw new StartupError(`Cannot reach MariaDB at ${host}:${port} (database "${name}"): ${describe(err)}`);
+  }
+  const ds = createDataSource(config.database);
+  try {
+    await ds.initialize();
+  } catch (err) {
+    throw new StartupError(`Cannot connect to MariaDB database "${name}" at ${host}:${port}: ${describe(err)}`);
+  }
+  const applied = await ds.runMigrations({ transaction: "each" });
+  if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
+  if (config.seedOnStart && (await isDatabaseEmpty(ds))) {
+    const summary = await seedBacKan2022(ds);
+    logger.info({ summary }, "empty database seeded with the Bắc Kạn 2022 plan (Kế hoạch 125/KH-UBND)");
+  }
+  return ds;
+}
+
+export async function prepareRedis(config: Config): Promise<void> {
+  try {
+    await checkRedis(config.redisUrl);
+  } catch (err) {
+    const u = new URL(config.redisUrl);
+    throw new StartupError(`Cannot reach Redis at ${u.hostname}:${u.port || 6379}: ${describe(err)}`);
+  }
+}

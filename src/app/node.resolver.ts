@@ -1,0 +1,53 @@
+import type DataLoader from "dataloader";
+import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { assessmentById, criteriaSetById, criterionById, indicatorById, recognitionById } from "../criteria/criteria.loaders";
+import { organizationById } from "../organizations/organization.loaders";
+import { groupById, planById, roadmapEntryById, targetById } from "../plans/plan.loaders";
+import type { Context } from "../shared/context";
+import { BadInputError } from "../shared/errors";
+import { type NodeType, parseGlobalId } from "../shared/ids";
+import { byIdLoader } from "../shared/loaders";
+import { Node } from "../shared/node";
+import { FundingAllocation } from "../funding/funding-allocation.entity";
+import { taskById } from "../tasks/task.loaders";
+import { unitById } from "../units/unit.loaders";
+
+const fundingById = byIdLoader(FundingAllocation);
+
+/** Which loader answers each node type. The compiler checks every NodeType has one. */
+const LOADERS: Record<NodeType, (ctx: Context) => DataLoader<number, object | null>> = {
+  Unit: unitById,
+  Organization: organizationById,
+  Plan: planById,
+  PlanTarget: targetById,
+  TaskGroup: groupById,
+  RoadmapEntry: roadmapEntryById,
+  Task: taskById,
+  CriteriaSet: criteriaSetById,
+  Criterion: criterionById,
+  Indicator: indicatorById,
+  Assessment: assessmentById,
+  Recognition: recognitionById,
+  FundingAllocation: fundingById,
+};
+
+async function loadNode(ctx: Context, gid: string): Promise<(object & { __typename: string }) | null> {
+  const parsed = parseGlobalId(gid);
+  if (!parsed) throw new BadInputError("id is not a valid ID", "id");
+  const row = await ctx.loaders.get(LOADERS[parsed.type]).load(parsed.id);
+  return row ? Object.assign(row, { __typename: parsed.type }) : null;
+}
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: "Any object by its global ID; null when there is none." })
+  node(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<object | null> {
+    return loadNode(ctx, id);
+  }
+
+  @Query(() => [Node], { nullable: "items", description: "Several objects by global ID (at most 100), in order." })
+  nodes(@Arg("ids", () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<Array<object | null>> {
+    if (ids.length > 100) throw new BadInputError("ids may hold at most 100 IDs", "ids");
+    return Promise.all(ids.map((id) => loadNode(ctx, id)));
+  }
+}

@@ -1,0 +1,62 @@
+import "reflect-metadata";
+import type { GraphQLSchema } from "graphql";
+import { buildSchema, type NonEmptyArray } from "type-graphql";
+import {
+  AssessmentResolver,
+  RecognitionFieldsResolver,
+  UnitCriteriaResolver,
+} from "../criteria/assessment.resolver";
+import {
+  AssessmentFieldsResolver,
+  CriteriaSetResolver,
+  CriterionResolver,
+  IndicatorResolver,
+  IndicatorValueResolver,
+} from "../criteria/criteria.resolver";
+import { FundingAllocationResolver, PlanFundingResolver } from "../funding/funding.resolver";
+import { OrganizationResolver, UnitOrganizationsResolver } from "../organizations/organization.resolver";
+import {
+  PlanResolver,
+  PlanTargetResolver,
+  RoadmapEntryResolver,
+  TargetQuotaResolver,
+  TaskGroupResolver,
+} from "../plans/plan.resolver";
+import { TaskResolver } from "../tasks/task.resolver";
+import { UnitResolver } from "../units/unit.resolver";
+import { NodeResolver } from "./node.resolver";
+
+export const RESOLVERS: NonEmptyArray<Function> = [
+  NodeResolver,
+  UnitResolver,
+  UnitOrganizationsResolver,
+  UnitCriteriaResolver,
+  OrganizationResolver,
+  PlanResolver,
+  PlanTargetResolver,
+  TargetQuotaResolver,
+  TaskGroupResolver,
+  RoadmapEntryResolver,
+  PlanFundingResolver,
+  FundingAllocationResolver,
+  TaskResolver,
+  CriteriaSetResolver,
+  CriterionResolver,
+  IndicatorResolver,
+  AssessmentResolver,
+  AssessmentFieldsResolver,
+  IndicatorValueResolver,
+  RecognitionFieldsResolver,
+];
+
+let cached: Promise<GraphQLSchema> | null = null;
+
+/** Builds the schema once per process (type-graphql's metadata is global). */
+export function getSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({
+    resolvers: RESOLVERS,
+    validate: true,
+    emitSchemaFile: false,
+  });
+  return cached;
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from "node:crypto";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import type { DataSource } from "typeorm";
+import type { Config } from "../config/env";
+import { type Clock, systemClock } from "../shared/clock";
+import { type Context, createContext } from "../shared/context";
+import type { Logger } from "../shared/logger";
+import { createErrorFormatter } from "./errors";
+import { getSchema } from "./schema";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface ServerDeps {
+  config: Config;
+  ds: DataSource;
+  logger: Logger;
+  clock?: Clock;
+}
+
+export interface AppServer {
+  httpServer: http.Server;
+  apollo: ApolloServer<Context>;
+  /** Starts listening; resolves with the bound port. */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Stops accepting requests, drains the in-flight ones, and closes. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    public readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      reject(new HttpError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(text);
+}
+
+function requestError(res: ServerResponse, status: number, message: string, requestId: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code: "BAD_REQUEST" } }] }, { "x-request-id": requestId });
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The API: Apollo Server on node:http, with /graphql and /health. Used by index.ts and by tests. */
+export async function createServer(deps: ServerDeps): Promise<AppServer> {
+  const { config, ds, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const production = config.nodeEnv === "production";
+
+  const apollo = new ApolloServer<Context>({
+    schema: await getSchema(),
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    stopOnTerminationSignals: false,
+    formatError: createErrorFormatter(logger, { hideSuggestions: production }),
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => {
+    let body: unknown = undefined;
+    if (req.method === "POST") {
+      const raw = await readBody(req);
+      const type = req.headers["content-type"] ?? "";
+      if (type.includes("application/json") || type.includes("application/graphql-response+json")) {
+        try {
+          body = raw.length > 0 ? JSON.parse(raw) : undefined;
+        } catch {
+          throw new HttpError(400, "Request body is not valid JSON");
+        }
+      } else {
+        body = raw;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: (req.method ?? "GET").toUpperCase(),
+      headers,
+      search: url.search,
+      body,
+    };
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () => createContext({ ds, clock, timeZone: config.timeZone, requestId }),
+    });
+    const outHeaders: Record<string, string> = { "x-request-id": requestId };
+    for (const [k, v] of result.headers) outHeaders[k] = v;
+    res.writeHead(result.status ?? 200, outHeaders);
+    if (result.body.kind === "complete") {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
+
+  const httpServer = http.createServer((req, res) => {
+    const incoming = req.headers["x-request-id"];
+    const requestId = typeof incoming === "string" && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/health") {
+      sendJson(res, 200, { status: "ok" });
+      return;
+    }
+    if (url.pathname !== "/graphql") {
+      sendJson(res, 404, { error: "Not found. GraphQL answers at /graphql." });
+      return;
+    }
+    handleGraphQL(req, res, url, requestId).catch((err: unknown) => {
+      if (err instanceof HttpError) {
+        if (!res.headersSent) requestError(res, err.status, err.message, requestId);
+        return;
+      }
+      logger.error({ err, requestId }, "request failed");
+      if (!res.headersSent) {
+        sendJson(res, 500, { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+      } else {
+        res.end();
+      }
+    });
+  });
+  httpServer.keepAliveTimeout = 5000;
+
+  let stopping: Promise<void> | null = null;
+  return {
+    httpServer,
+    apollo,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
+      });
+    },
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          if (!httpServer.listening) return resolve();
+          httpServer.close(() => resolve());
+          httpServer.closeIdleConnections();
+        });
+        await apollo.stop();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import { Max, Min } from "class-validator";
+import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from "graphql";
+import { ArgsType, type ClassType, Field, Int, ObjectType } from "type-graphql";
+import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import { BadInputError } from "./errors";
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+@ArgsType()
+export class ConnectionArgs {
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1–${MAX_PAGE_SIZE}.` })
+  @Min(1, { message: `first must be at least 1` })
+  @Max(MAX_PAGE_SIZE, { message: `first must be at most ${MAX_PAGE_SIZE}` })
+  first!: number;
+
+  @Field(() => String, { nullable: true, description: "Cursor of the last edge of the previous page." })
+  after?: string | null;
+}
+
+@ObjectType({ description: "Relay page information." })
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field()
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+export interface Page<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  nodes: T[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** Builds `<Name>Connection` and `<Name>Edge` object types for a node type. */
+export function Connection<T extends object>(name: string, node: ClassType<T>) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field()
+    cursor!: string;
+
+    @Field(() => node)
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} (Relay connection).` })
+  class ConnectionType implements Page<T> {
+    @Field(() => [Edge])
+    edges!: Edge[];
+
+    @Field(() => [node], { description: "The nodes of `edges`, for clients that need no cursors." })
+    nodes!: T[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: "Number of items matching the filter, across all pages." })
+    totalCount!: number;
+  }
+  return ConnectionType;
+}
+
+/**
+ * One sort order for keyset pagination: SQL expressions, all in the same direction, the last one
+ * unique (the primary key), and how to read each value back from an entity.
+ */
+export interface SortSpec<T> {
+  name: string;
+  direction: "ASC" | "DESC";
+  keys: Array<{ sql: string; value: (row: T) => string | number }>;
+}
+
+interface Cursor {
+  s: string;
+  v: Array<string | number>;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c), "utf8").toString("base64url");
+}
+
+function decodeCursor<T>(raw: string, sort: SortSpec<T>): Cursor {
+  const bad = () => new BadInputError("after is not a valid cursor for this list and order", "after");
+  if (raw.length > 512 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw bad();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
+  } catch {
+    throw bad();
+  }
+  if (typeof parsed !== "object" || parsed === null) throw bad();
+  const c = parsed as Partial<Cursor>;
+  if (c.s !== sort.name || !Array.isArray(c.v) || c.v.length !== sort.keys.length) throw bad();
+  for (const v of c.v) {
+    if (!(typeof v === "number" && Number.isFinite(v)) && !(typeof v === "string" && v.length <= 64)) throw bad();
+  }
+  return c as Cursor;
+}
+
+/** True when the client selected `field` directly on the connection (fragments included). */
+export function selects(info: GraphQLResolveInfo, field: string): boolean {
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined): boolean => {
+    if (!set) return false;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD && sel.name.value === field) return true;
+      if (sel.kind === Kind.INLINE_FRAGMENT && walk(sel.selectionSet)) return true;
+      if (sel.kind === Kind.FRAGMENT_SPREAD && !seen.has(sel.name.value)) {
+        seen.add(sel.name.value);
+        if (walk(info.fragments[sel.name.value]?.selectionSet)) return true;
+      }
+    }
+    return false;
+  };
+  return info.fieldNodes.some((n) => walk(n.selectionSet));
+}
+
+/**
+ * Runs one keyset-paginated page of `qb` (alias must be the root alias, filters applied).
+ * One SQL statement: the count, when asked for, is a scalar subquery over the same filters.
+ */
+export async function paginate<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  sort: SortSpec<T>,
+  args: ConnectionArgs,
+  withTotal: boolean,
+): Promise<Page<T>> {
+  const first = args.first;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw new BadInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`, "first");
+  }
+  const after = args.after ? decodeCursor(args.after, sort) : null;
+
+  const countSql = withTotal ? qb.clone().select("COUNT(*)").orderBy().getQuery() : null;
+
+  const page = qb.clone();
+  if (countSql) page.addSelect(`(${countSql})`, "__total");
+  if (after) {
+    const cols = sort.keys.map((k) => k.sql).join(", ");
+    const params: Record<string, string | number> = {};
+    const marks = after.v.map((v, i) => {
+      params[`__after${i}`] = v;
+      return `:__after${i}`;
+    });
+    page.andWhere(`(${cols}) ${sort.direction === "ASC" ? ">" : "<"} (${marks.join(", ")})`, params);
+  }
+  page.orderBy();
+  for (const k of sort.keys) page.addOrderBy(k.sql, sort.direction);
+  page.limit(first + 1);
+
+  const { entities, raw } = await page.getRawAndEntities<{ __total?: string | number }>();
+  const hasNextPage = entities.length > first;
+  const nodes = entities.slice(0, first);
+  const edges = nodes.map((node) => ({
+    node,
+    cursor: encodeCursor({ s: sort.name, v: sort.keys.map((k) => k.value(node)) }),
+  }));
+
+  let totalCount = 0;
+  if (withTotal) {
+    if (raw.length > 0) totalCount = Number(raw[0].__total);
+    else if (after) totalCount = Number((await qb.clone().orderBy().getCount()) ?? 0);
+  }
+
+  return {
+    edges,
+    nodes,
+    totalCount,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}

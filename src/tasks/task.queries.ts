@@ -1,0 +1,97 @@
+import type { SelectQueryBuilder } from "typeorm";
+import type { Context } from "../shared/context";
+import { localDate } from "../shared/clock";
+import { checkDateOrder, checkDateRange } from "../shared/dates";
+import { decodeId } from "../shared/ids";
+import type { SortSpec } from "../shared/pagination";
+import { Task } from "./task.entity";
+import { CLOSED_STATUSES, TaskSort } from "./task.enums";
+import { OrganizationRole, type TaskFilter } from "./task.inputs";
+
+/** Tasks without a due date sort after every dated task, whichever the direction. */
+const NO_DUE_ASC = "9999-12-31";
+const NO_DUE_DESC = "1000-01-01";
+
+export const TASK_SORTS: Record<TaskSort, SortSpec<Task>> = {
+  [TaskSort.DUE_DATE_ASC]: {
+    name: "due_asc",
+    direction: "ASC",
+    keys: [
+      { sql: `COALESCE(t.due_date, '${NO_DUE_ASC}')`, value: (t) => t.dueDate ?? NO_DUE_ASC },
+      { sql: "t.id", value: (t) => t.id },
+    ],
+  },
+  [TaskSort.DUE_DATE_DESC]: {
+    name: "due_desc",
+    direction: "DESC",
+    keys: [
+      { sql: `COALESCE(t.due_date, '${NO_DUE_DESC}')`, value: (t) => t.dueDate ?? NO_DUE_DESC },
+      { sql: "t.id", value: (t) => t.id },
+    ],
+  },
+  [TaskSort.CODE_ASC]: {
+    name: "code_asc",
+    direction: "ASC",
+    keys: [
+      { sql: "t.code", value: (t) => t.code },
+      { sql: "t.id", value: (t) => t.id },
+    ],
+  },
+};
+
+/** Today's calendar date where the plan runs. */
+export function today(ctx: Context): string {
+  return localDate(ctx.clock.now(), ctx.timeZone);
+}
+
+/** Past due and still running. */
+export function isOverdue(task: Task, todayDate: string): boolean {
+  return task.dueDate !== null && task.dueDate < todayDate && !CLOSED_STATUSES.includes(task.status);
+}
+
+/** The filtered task list (alias `t`), no order or limit yet. Every filter is an index-friendly predicate or EXISTS. */
+export function taskListQuery(ctx: Context, filter: TaskFilter | null | undefined): SelectQueryBuilder<Task> {
+  const qb = ctx.ds.getRepository(Task).createQueryBuilder("t");
+  if (!filter) return qb;
+
+  if (filter.planId) qb.andWhere("t.plan_id = :planId", { planId: decodeId("Plan", filter.planId, "planId") });
+  if (filter.groupId) qb.andWhere("t.group_id = :groupId", { groupId: decodeId("TaskGroup", filter.groupId, "groupId") });
+  if (filter.parentId) qb.andWhere("t.parent_id = :parentId", { parentId: decodeId("Task", filter.parentId, "parentId") });
+  if (filter.rootOnly === true) qb.andWhere("t.parent_id IS NULL");
+  if (filter.rootOnly === false) qb.andWhere("t.parent_id IS NOT NULL");
+
+  if (filter.organizationId) {
+    const orgId = decodeId("Organization", filter.organizationId, "organizationId");
+    const lead = "t.lead_org_id = :orgId";
+    const coop = "EXISTS (SELECT 1 FROM task_cooperator tc WHERE tc.task_id = t.id AND tc.org_id = :orgId)";
+    const role = filter.organizationRole ?? OrganizationRole.ANY;
+    const where = role === OrganizationRole.LEAD ? lead : role === OrganizationRole.COOPERATING ? coop : `(${lead} OR ${coop})`;
+    qb.andWhere(where, { orgId });
+  }
+
+  if (filter.unitId) {
+    const unitId = decodeId("Unit", filter.unitId, "unitId");
+    const prefix = "(SELECT w.path FROM admin_unit w WHERE w.id = :unitId)";
+    qb.andWhere(
+      `(EXISTS (SELECT 1 FROM task_unit tu JOIN admin_unit cu ON cu.id = tu.unit_id
+                 WHERE tu.task_id = t.id AND cu.path LIKE CONCAT(${prefix}, '%'))
+        OR EXISTS (SELECT 1 FROM organization lo JOIN admin_unit lu ON lu.id = lo.unit_id
+                 WHERE lo.id = t.lead_org_id AND lu.path LIKE CONCAT(${prefix}, '%')))`,
+      { unitId },
+    );
+  }
+
+  if (filter.statuses && filter.statuses.length > 0) qb.andWhere("t.status IN (:...statuses)", { statuses: filter.statuses });
+
+  const dueFrom = checkDateRange(filter.dueFrom, "dueFrom");
+  const dueTo = checkDateRange(filter.dueTo, "dueTo");
+  checkDateOrder(dueFrom, dueTo, "dueFrom", "dueTo");
+  if (dueFrom) qb.andWhere("t.due_date >= :dueFrom", { dueFrom });
+  if (dueTo) qb.andWhere("t.due_date <= :dueTo", { dueTo });
+
+  if (filter.overdue === true || filter.overdue === false) {
+    const overdue = "(t.due_date IS NOT NULL AND t.due_date < :today AND t.status NOT IN (:...closed))";
+    qb.andWhere(filter.overdue ? overdue : `NOT ${overdue}`, { today: today(ctx), closed: [...CLOSED_STATUSES] });
+  }
+  return qb;
+}
