@@ -9,11 +9,19 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/workers/**"], message: "src/ never imports workers/" }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/workers/**"], message: "src/ never imports workers/" }] },
+      ],
     },
   },
   {
     files: ["test/**/*.ts"],
-    rules: { "no-restricted-syntax": ["error", { selector: "CallExpression[callee.property.name='only']", message: "no .only in tests" }] },
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "CallExpression[callee.property.name='only']", message: "no .only in tests" },
+      ],
+    },
   },
 );

@@ -26,7 +26,9 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<D
   try {
     await ds.initialize();
   } catch (err) {
-    throw new StartupError(`Cannot connect to MariaDB database "${name}" at ${host}:${port}: ${describe(err)}`);
+    throw new StartupError(
+      `Cannot connect to MariaDB database "${name}" at ${host}:${port}: ${describe(err)}`,
+    );
   }
   const applied = await ds.runMigrations({ transaction: "each" });
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");

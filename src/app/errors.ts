@@ -46,10 +46,16 @@ export function createErrorFormatter(logger: Logger, opts: { hideSuggestions: bo
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
-      const message = opts.hideSuggestions ? formatted.message.replace(/ ?Did you mean .*$/s, "") : formatted.message;
+      const message = opts.hideSuggestions
+        ? formatted.message.replace(/ ?Did you mean .*$/s, "")
+        : formatted.message;
       return { ...base, message, extensions: { code } };
     }
     logger.error({ err: original }, "unexpected error in a GraphQL request");
-    return { ...base, message: "Internal server error", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    return {
+      ...base,
+      message: "Internal server error",
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
   };
 }

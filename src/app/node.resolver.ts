@@ -1,6 +1,12 @@
 import type DataLoader from "dataloader";
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
-import { assessmentById, criteriaSetById, criterionById, indicatorById, recognitionById } from "../criteria/criteria.loaders";
+import {
+  assessmentById,
+  criteriaSetById,
+  criterionById,
+  indicatorById,
+  recognitionById,
+} from "../criteria/criteria.loaders";
 import { organizationById } from "../organizations/organization.loaders";
 import { groupById, planById, roadmapEntryById, targetById } from "../plans/plan.loaders";
 import type { Context } from "../shared/context";
@@ -45,7 +51,10 @@ export class NodeResolver {
     return loadNode(ctx, id);
   }
 
-  @Query(() => [Node], { nullable: "items", description: "Several objects by global ID (at most 100), in order." })
+  @Query(() => [Node], {
+    nullable: "items",
+    description: "Several objects by global ID (at most 100), in order.",
+  })
   nodes(@Arg("ids", () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<Array<object | null>> {
     if (ids.length > 100) throw new BadInputError("ids may hold at most 100 IDs", "ids");
     return Promise.all(ids.map((id) => loadNode(ctx, id)));

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
-import { buildSchema, type NonEmptyArray } from "type-graphql";
+import { buildSchema } from "type-graphql";
 import {
   AssessmentResolver,
   RecognitionFieldsResolver,
@@ -26,7 +26,9 @@ import { TaskResolver } from "../tasks/task.resolver";
 import { UnitResolver } from "../units/unit.resolver";
 import { NodeResolver } from "./node.resolver";
 
-export const RESOLVERS: NonEmptyArray<Function> = [
+type ResolverClass = new () => object;
+
+export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   NodeResolver,
   UnitResolver,
   UnitOrganizationsResolver,

@@ -61,14 +61,24 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
   res.end(text);
 }
 
 function requestError(res: ServerResponse, status: number, message: string, requestId: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code: "BAD_REQUEST" } }] }, { "x-request-id": requestId });
+  sendJson(
+    res,
+    status,
+    { errors: [{ message, extensions: { code: "BAD_REQUEST" } }] },
+    { "x-request-id": requestId },
+  );
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -149,7 +159,9 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       }
       logger.error({ err, requestId }, "request failed");
       if (!res.headersSent) {
-        sendJson(res, 500, { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }] });
+        sendJson(res, 500, {
+          errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+        });
       } else {
         res.end();
       }

@@ -51,12 +51,14 @@ export function loadConfig(env: Env = process.env): Config {
 
   const nodeEnvRaw = get("NODE_ENV");
   let nodeEnv: NodeEnv = "development";
-  if (nodeEnvRaw === "development" || nodeEnvRaw === "test" || nodeEnvRaw === "production") nodeEnv = nodeEnvRaw;
+  if (nodeEnvRaw === "development" || nodeEnvRaw === "test" || nodeEnvRaw === "production")
+    nodeEnv = nodeEnvRaw;
   else problems.push(`NODE_ENV must be development, test or production (got "${nodeEnvRaw}")`);
 
   const portRaw = get("PORT");
   const port = Number(portRaw);
-  if (!/^\d+$/.test(portRaw) || port < 0 || port > 65535) problems.push(`PORT must be an integer 0-65535 (got "${portRaw}")`);
+  if (!/^\d+$/.test(portRaw) || port < 0 || port > 65535)
+    problems.push(`PORT must be an integer 0-65535 (got "${portRaw}")`);
 
   const databaseUrl = get("DATABASE_URL");
   let database: Config["database"] = { host: "", port: 0, user: "", password: "", name: "" };
@@ -87,7 +89,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const redisPrefix = get("REDIS_PREFIX");
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(redisPrefix)) problems.push(`REDIS_PREFIX must be 1-64 letters, digits, _ or - (got "${redisPrefix}")`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(redisPrefix))
+    problems.push(`REDIS_PREFIX must be 1-64 letters, digits, _ or - (got "${redisPrefix}")`);
 
   const timeZone = get("TZ_PLAN");
   try {
@@ -98,15 +101,19 @@ export function loadConfig(env: Env = process.env): Config {
 
   const logLevel = get("LOG_LEVEL");
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
-    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
+    problems.push(
+      `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`,
+    );
   }
 
   const seedRaw = get("SEED_ON_START").toLowerCase();
-  if (!["true", "false", "1", "0"].includes(seedRaw)) problems.push(`SEED_ON_START must be true or false (got "${seedRaw}")`);
+  if (!["true", "false", "1", "0"].includes(seedRaw))
+    problems.push(`SEED_ON_START must be true or false (got "${seedRaw}")`);
 
   let appSecret = env.APP_SECRET?.trim() ?? "";
   if (appSecret === "") {
-    if (nodeEnv === "production") problems.push("APP_SECRET must be set in production (at least 32 characters)");
+    if (nodeEnv === "production")
+      problems.push("APP_SECRET must be set in production (at least 32 characters)");
     appSecret = DEV_SECRET;
   } else if (appSecret.length < 32) {
     problems.push("APP_SECRET must be at least 32 characters");

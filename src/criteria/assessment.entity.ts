@@ -16,7 +16,10 @@ import { Decimal, LocalDate } from "../shared/scalars";
 import { AssessmentStage } from "./criteria.enums";
 
 /** A unit's assessment of one criterion for one year (đánh giá mức độ đạt tiêu chí). */
-@ObjectType("Assessment", { implements: Node, description: "A unit's assessment of one criterion for one year." })
+@ObjectType("Assessment", {
+  implements: Node,
+  description: "A unit's assessment of one criterion for one year.",
+})
 @Entity("assessment")
 @Index("uq_assessment", ["unitId", "criterionId", "year"], { unique: true })
 @Index("ix_assessment_criterion", ["criterionId", "year"])

@@ -55,7 +55,8 @@ export class AssessmentResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<AssessmentConnection> {
     const qb = ctx.ds.getRepository(Assessment).createQueryBuilder("a");
-    if (filter?.unitId) qb.andWhere(SUBTREE("a.unit_id", "unitId"), { unitId: decodeId("Unit", filter.unitId, "unitId") });
+    if (filter?.unitId)
+      qb.andWhere(SUBTREE("a.unit_id", "unitId"), { unitId: decodeId("Unit", filter.unitId, "unitId") });
     if (filter?.year) qb.andWhere("a.year = :year", { year: filter.year });
     if (filter?.criterionId) {
       qb.andWhere("a.criterion_id = :cid", { cid: decodeId("Criterion", filter.criterionId, "criterionId") });
@@ -82,8 +83,10 @@ export class AssessmentResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<RecognitionConnection> {
     const qb = ctx.ds.getRepository(Recognition).createQueryBuilder("r");
-    if (filter?.unitId) qb.andWhere(SUBTREE("r.unit_id", "unitId"), { unitId: decodeId("Unit", filter.unitId, "unitId") });
-    if (filter?.levels && filter.levels.length > 0) qb.andWhere("r.level IN (:...levels)", { levels: filter.levels });
+    if (filter?.unitId)
+      qb.andWhere(SUBTREE("r.unit_id", "unitId"), { unitId: decodeId("Unit", filter.unitId, "unitId") });
+    if (filter?.levels && filter.levels.length > 0)
+      qb.andWhere("r.level IN (:...levels)", { levels: filter.levels });
     if (filter?.standardYear) qb.andWhere("r.standard_year = :sy", { sy: filter.standardYear });
     if (!filter?.includeRevoked) qb.andWhere("r.revoked_on IS NULL");
     return paginate(qb, RECOGNITION_SORT, page, selects(info, "totalCount"));
@@ -112,7 +115,9 @@ export class UnitCriteriaResolver {
     return rows.filter((a) => a.year === year);
   }
 
-  @FieldResolver(() => [Recognition], { description: "Recognition decisions for this unit, oldest first, revoked ones included." })
+  @FieldResolver(() => [Recognition], {
+    description: "Recognition decisions for this unit, oldest first, revoked ones included.",
+  })
   recognitions(@Root() unit: Unit, @Ctx() ctx: Context): Promise<Recognition[]> {
     return ctx.loaders.get(recognitionsByUnit).load(unit.id);
   }

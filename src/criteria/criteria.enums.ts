@@ -22,7 +22,8 @@ export enum AssessmentStage {
 }
 registerEnumType(AssessmentStage, {
   name: "AssessmentStage",
-  description: "self (xã tự đánh giá), district_checked (huyện kiểm tra), province_appraised (tỉnh thẩm định).",
+  description:
+    "self (xã tự đánh giá), district_checked (huyện kiểm tra), province_appraised (tỉnh thẩm định).",
 });
 
 /** The level a recognition decision grants. */

@@ -51,9 +51,12 @@ export class CriteriaSetResolver {
     const qb = ctx.ds.getRepository(CriteriaSet).createQueryBuilder("s");
     if (filter?.kind) qb.andWhere("s.kind = :kind", { kind: filter.kind });
     if (filter?.year) {
-      qb.andWhere("s.period_start_year <= :year AND (s.period_end_year IS NULL OR s.period_end_year >= :year)", {
-        year: filter.year,
-      });
+      qb.andWhere(
+        "s.period_start_year <= :year AND (s.period_end_year IS NULL OR s.period_end_year >= :year)",
+        {
+          year: filter.year,
+        },
+      );
     }
     return paginate(qb, SET_SORT, page, selects(info, "totalCount"));
   }
@@ -115,4 +118,3 @@ export class IndicatorValueResolver {
     return loadRequired(ctx, indicatorById, v.indicatorId, "Indicator");
   }
 }
-

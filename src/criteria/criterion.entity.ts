@@ -1,6 +1,13 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
-import { ConfidenceColumn, CreatedAt, NoteColumn, RefColumn, SourcesColumn, UpdatedAt } from "../shared/columns";
+import {
+  ConfidenceColumn,
+  CreatedAt,
+  NoteColumn,
+  RefColumn,
+  SourcesColumn,
+  UpdatedAt,
+} from "../shared/columns";
 import { toGlobalId } from "../shared/ids";
 import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";

@@ -19,7 +19,10 @@ import { RecognitionLevel } from "./criteria.enums";
  * A recognition decision (quyết định công nhận) as a dated event. Revocation (thu hồi) closes it
  * with its own decision; the row is never deleted.
  */
-@ObjectType("Recognition", { implements: Node, description: "A recognition decision (quyết định công nhận) for a unit." })
+@ObjectType("Recognition", {
+  implements: Node,
+  description: "A recognition decision (quyết định công nhận) for a unit.",
+})
 @Entity("recognition")
 @Index("ix_recognition_unit", ["unitId", "level"])
 @Index("ix_recognition_level_year", ["level", "standardYear"])
@@ -44,7 +47,10 @@ export class Recognition {
   @Column({ name: "standard_year", type: "smallint", unsigned: true, nullable: true })
   standardYear!: number | null;
 
-  @Field(() => String, { nullable: true, description: "Decision number; null when the sources do not give it." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Decision number; null when the sources do not give it.",
+  })
   @Column({ name: "decision_no", type: "varchar", length: 64, nullable: true })
   decisionNo!: string | null;
 

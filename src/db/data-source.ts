@@ -52,7 +52,12 @@ export async function ensureDatabase(db: Config["database"]): Promise<void> {
 }
 
 export async function dropDatabase(db: Config["database"]): Promise<void> {
-  const conn = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password });
+  const conn = await mysql.createConnection({
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    password: db.password,
+  });
   try {
     await conn.query(`DROP DATABASE IF EXISTS \`${db.name}\``);
   } finally {

@@ -11,7 +11,9 @@ export interface UnitOfWork {
 
 export async function withTransaction<T>(ds: DataSource, fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
   const callbacks: Array<() => Promise<void> | void> = [];
-  const result = await ds.transaction(async (manager) => fn({ manager, afterCommit: (cb) => callbacks.push(cb) }));
+  const result = await ds.transaction(async (manager) =>
+    fn({ manager, afterCommit: (cb) => callbacks.push(cb) }),
+  );
   for (const cb of callbacks) await cb();
   return result;
 }

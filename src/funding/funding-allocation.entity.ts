@@ -1,6 +1,13 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
-import { ConfidenceColumn, CreatedAt, NoteColumn, RefColumn, SourcesColumn, UpdatedAt } from "../shared/columns";
+import {
+  ConfidenceColumn,
+  CreatedAt,
+  NoteColumn,
+  RefColumn,
+  SourcesColumn,
+  UpdatedAt,
+} from "../shared/columns";
 import { toGlobalId } from "../shared/ids";
 import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
@@ -8,7 +15,10 @@ import { Decimal } from "../shared/scalars";
 import { AmountQualifier, FundingSource } from "./funding.enums";
 
 /** Money allocated to a plan (and optionally to one unit) from one source. Amounts are exact VND. */
-@ObjectType("FundingAllocation", { implements: Node, description: "Money allocated from one source (phân bổ vốn)." })
+@ObjectType("FundingAllocation", {
+  implements: Node,
+  description: "Money allocated from one source (phân bổ vốn).",
+})
 @Entity("funding_allocation")
 @Index("ix_funding_plan", ["planId", "source"])
 @Index("ix_funding_unit", ["recipientUnitId"])
@@ -37,7 +47,10 @@ export class FundingAllocation {
   @RefColumn("recipient_unit_id", true)
   recipientUnitId!: number | null;
 
-  @Field(() => Decimal, { nullable: true, description: "Amount in VND (đồng), exact integer; null when unknown." })
+  @Field(() => Decimal, {
+    nullable: true,
+    description: "Amount in VND (đồng), exact integer; null when unknown.",
+  })
   @Column({ name: "amount_vnd", type: "decimal", precision: 20, scale: 0, nullable: true })
   amountVnd!: string | null;
 
@@ -45,7 +58,10 @@ export class FundingAllocation {
   @Column({ name: "amount_qualifier", type: "varchar", length: 16, default: AmountQualifier.EXACT })
   amountQualifier!: AmountQualifier;
 
-  @Field(() => String, { nullable: true, description: "The amount as the source words it, e.g. 'hơn 11 tỷ đồng'." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The amount as the source words it, e.g. 'hơn 11 tỷ đồng'.",
+  })
   @Column({ name: "amount_text", type: "varchar", length: 100, nullable: true })
   amountText!: string | null;
 

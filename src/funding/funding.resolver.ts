@@ -16,7 +16,10 @@ export class FundingAllocationResolver {
     return loadById(ctx, planById, f.planId);
   }
 
-  @FieldResolver(() => Unit, { nullable: true, description: "The unit receiving the money; null for the whole plan." })
+  @FieldResolver(() => Unit, {
+    nullable: true,
+    description: "The unit receiving the money; null for the whole plan.",
+  })
   recipientUnit(@Root() f: FundingAllocation, @Ctx() ctx: Context): Promise<Unit | null> {
     return loadById(ctx, unitById, f.recipientUnitId);
   }

@@ -18,7 +18,10 @@ import { OrganizationKind } from "./organization.enums";
  * Committee, a village development board, a mass organization. Attached to the unit it serves,
  * which gives it its place (and later its scope) in the administrative tree.
  */
-@ObjectType("Organization", { implements: Node, description: "A body that leads or cooperates on tasks (cơ quan, đơn vị)." })
+@ObjectType("Organization", {
+  implements: Node,
+  description: "A body that leads or cooperates on tasks (cơ quan, đơn vị).",
+})
 @Entity("organization")
 @Index("uq_organization_code", ["code"], { unique: true })
 @Index("ix_organization_unit", ["unitId", "kind"])
@@ -63,7 +66,10 @@ export class Organization {
   @Column({ type: "boolean", default: true })
   active!: boolean;
 
-  @Field(() => String, { nullable: true, description: "Its role in the NTM programme, as the sources describe it." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Its role in the NTM programme, as the sources describe it.",
+  })
   @NoteColumn()
   note!: string | null;
 

@@ -10,10 +10,16 @@ export class OrganizationFilter {
   @Field(() => ID, { nullable: true, description: "Organizations attached to this unit." })
   unitId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: "Organizations attached to this unit or any unit below it." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Organizations attached to this unit or any unit below it.",
+  })
   withinUnitId?: string | null;
 
-  @Field(() => String, { nullable: true, description: "Part of the name or short name, with or without diacritics." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Part of the name or short name, with or without diacritics.",
+  })
   @IsOptional()
   @Length(1, 100, { message: "search must be 1 to 100 characters" })
   search?: string | null;

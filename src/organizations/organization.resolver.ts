@@ -25,11 +25,15 @@ const ORG_SORT: SortSpec<Organization> = {
   ],
 };
 
-function organizationListQuery(ctx: Context, filter: OrganizationFilter | null): SelectQueryBuilder<Organization> {
+function organizationListQuery(
+  ctx: Context,
+  filter: OrganizationFilter | null,
+): SelectQueryBuilder<Organization> {
   const qb = ctx.ds.getRepository(Organization).createQueryBuilder("o");
   if (!filter) return qb;
   if (filter.kinds && filter.kinds.length > 0) qb.andWhere("o.kind IN (:...kinds)", { kinds: filter.kinds });
-  if (filter.unitId) qb.andWhere("o.unit_id = :unitId", { unitId: decodeId("Unit", filter.unitId, "unitId") });
+  if (filter.unitId)
+    qb.andWhere("o.unit_id = :unitId", { unitId: decodeId("Unit", filter.unitId, "unitId") });
   if (filter.withinUnitId) {
     qb.andWhere(
       "o.unit_id IN (SELECT d.id FROM admin_unit d WHERE d.path LIKE CONCAT((SELECT w.path FROM admin_unit w WHERE w.id = :withinUnitId), '%'))",
@@ -38,9 +42,13 @@ function organizationListQuery(ctx: Context, filter: OrganizationFilter | null):
   }
   if (filter.search) {
     const q = `%${escapeLike(foldDiacritics(filter.search))}%`;
-    qb.andWhere("(o.name_folded LIKE :q OR o.short_name LIKE :raw)", { q, raw: `%${escapeLike(filter.search)}%` });
+    qb.andWhere("(o.name_folded LIKE :q OR o.short_name LIKE :raw)", {
+      q,
+      raw: `%${escapeLike(filter.search)}%`,
+    });
   }
-  if (filter.active !== null && filter.active !== undefined) qb.andWhere("o.active = :active", { active: filter.active });
+  if (filter.active !== null && filter.active !== undefined)
+    qb.andWhere("o.active = :active", { active: filter.active });
   return qb;
 }
 

@@ -61,7 +61,10 @@ export class PlanTarget {
   @RefColumn("scope_unit_id")
   scopeUnitId!: number;
 
-  @Field(() => Decimal, { nullable: true, description: "Value at the start of the plan year; null when unknown." })
+  @Field(() => Decimal, {
+    nullable: true,
+    description: "Value at the start of the plan year; null when unknown.",
+  })
   @Column({ type: "decimal", precision: 14, scale: 2, nullable: true })
   baseline!: string | null;
 
@@ -112,7 +115,10 @@ export class TargetQuota {
   @Column({ type: "decimal", precision: 14, scale: 2, nullable: true })
   quota!: string | null;
 
-  @Field(() => String, { nullable: true, description: "What the sources say when it is not a plain number, e.g. '>=1'." })
+  @Field(() => String, {
+    nullable: true,
+    description: "What the sources say when it is not a plain number, e.g. '>=1'.",
+  })
   @Column({ name: "quota_text", type: "varchar", length: 64, nullable: true })
   quotaText!: string | null;
 

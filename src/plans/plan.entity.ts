@@ -15,7 +15,10 @@ import { Confidence } from "../shared/provenance";
 import { LocalDate } from "../shared/scalars";
 
 /** A plan document (kế hoạch), e.g. Kế hoạch 125/KH-UBND of 25/02/2022. */
-@ObjectType("Plan", { implements: Node, description: "A plan document (kế hoạch) with targets, task groups and a roadmap." })
+@ObjectType("Plan", {
+  implements: Node,
+  description: "A plan document (kế hoạch) with targets, task groups and a roadmap.",
+})
 @Entity("plan")
 @Index("uq_plan_number_issued_on", ["number", "issuedOn"], { unique: true })
 @Index("ix_plan_year", ["year"])

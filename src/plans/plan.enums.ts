@@ -22,7 +22,8 @@ export enum RoadmapLevel {
 }
 registerEnumType(RoadmapLevel, {
   name: "RoadmapLevel",
-  description: "ntm (xã đạt chuẩn NTM), advanced_ntm (NTM nâng cao), model_ntm (NTM kiểu mẫu), village_ntm (thôn NTM).",
+  description:
+    "ntm (xã đạt chuẩn NTM), advanced_ntm (NTM nâng cao), model_ntm (NTM kiểu mẫu), village_ntm (thôn NTM).",
 });
 
 export enum RoadmapOutcome {

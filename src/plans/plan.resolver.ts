@@ -1,5 +1,18 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, InputType, Field, Int, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Info,
+  InputType,
+  Field,
+  Int,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import { Max, Min, IsOptional } from "class-validator";
 import type { Context } from "../shared/context";
 import { decodeId } from "../shared/ids";
@@ -91,7 +104,9 @@ export class PlanResolver {
     @Arg("outcome", () => RoadmapOutcome, { nullable: true }) outcome: RoadmapOutcome | null,
   ): Promise<RoadmapEntry[]> {
     const rows = await ctx.loaders.get(roadmapByPlan).load(plan.id);
-    return rows.filter((r) => (level === null || r.level === level) && (outcome === null || r.outcome === outcome));
+    return rows.filter(
+      (r) => (level === null || r.level === level) && (outcome === null || r.outcome === outcome),
+    );
   }
 }
 
@@ -141,17 +156,26 @@ export class RoadmapEntryResolver {
     return loadRequired(ctx, planById, r.planId, "Plan");
   }
 
-  @FieldResolver(() => Unit, { nullable: true, description: "The unit; null when the sources do not name it." })
+  @FieldResolver(() => Unit, {
+    nullable: true,
+    description: "The unit; null when the sources do not name it.",
+  })
   unit(@Root() r: RoadmapEntry, @Ctx() ctx: Context): Promise<Unit | null> {
     return loadById(ctx, unitById, r.unitId);
   }
 
-  @FieldResolver(() => Unit, { nullable: true, description: "The district, when known while the unit is not." })
+  @FieldResolver(() => Unit, {
+    nullable: true,
+    description: "The district, when known while the unit is not.",
+  })
   district(@Root() r: RoadmapEntry, @Ctx() ctx: Context): Promise<Unit | null> {
     return loadById(ctx, unitById, r.districtUnitId);
   }
 
-  @FieldResolver(() => RoadmapEntry, { nullable: true, description: "The missed entry of an earlier plan this one carries over." })
+  @FieldResolver(() => RoadmapEntry, {
+    nullable: true,
+    description: "The missed entry of an earlier plan this one carries over.",
+  })
   carriedOverFrom(@Root() r: RoadmapEntry, @Ctx() ctx: Context): Promise<RoadmapEntry | null> {
     return loadById(ctx, roadmapEntryById, r.carriedOverFromId);
   }

@@ -1,6 +1,13 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
-import { ConfidenceColumn, CreatedAt, NoteColumn, RefColumn, SourcesColumn, UpdatedAt } from "../shared/columns";
+import {
+  ConfidenceColumn,
+  CreatedAt,
+  NoteColumn,
+  RefColumn,
+  SourcesColumn,
+  UpdatedAt,
+} from "../shared/columns";
 import { toGlobalId } from "../shared/ids";
 import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
@@ -11,7 +18,10 @@ import { RoadmapLevel, RoadmapOutcome } from "./plan.enums";
  * name 7 of the 9 communes for 2022): then unitId is null and the district, if known, is kept.
  * A missed entry is carried over: the next plan's entry points back to it.
  */
-@ObjectType("RoadmapEntry", { implements: Node, description: "A unit on a plan's roadmap (lộ trình) for a level." })
+@ObjectType("RoadmapEntry", {
+  implements: Node,
+  description: "A unit on a plan's roadmap (lộ trình) for a level.",
+})
 @Entity("roadmap_entry")
 @Index("ix_roadmap_entry_plan", ["planId", "level"])
 @Index("ix_roadmap_entry_unit", ["unitId"])

@@ -1,12 +1,22 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
-import { ConfidenceColumn, CreatedAt, NoteColumn, RefColumn, SourcesColumn, UpdatedAt } from "../shared/columns";
+import {
+  ConfidenceColumn,
+  CreatedAt,
+  NoteColumn,
+  RefColumn,
+  SourcesColumn,
+  UpdatedAt,
+} from "../shared/columns";
 import { toGlobalId } from "../shared/ids";
 import { Node } from "../shared/node";
 import { Confidence } from "../shared/provenance";
 
 /** A numbered group of tasks in a plan (nhóm nhiệm vụ). */
-@ObjectType("TaskGroup", { implements: Node, description: "A numbered group of tasks in a plan (nhóm nhiệm vụ)." })
+@ObjectType("TaskGroup", {
+  implements: Node,
+  description: "A numbered group of tasks in a plan (nhóm nhiệm vụ).",
+})
 @Entity("task_group")
 @Index("uq_task_group_ord", ["planId", "ord"], { unique: true })
 export class TaskGroup {
@@ -26,7 +36,10 @@ export class TaskGroup {
   @Column({ type: "smallint", unsigned: true })
   ord!: number;
 
-  @Field(() => String, { nullable: true, description: "Title as the plan gives it; null when the sources do not." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Title as the plan gives it; null when the sources do not.",
+  })
   @Column({ type: "varchar", length: 500, nullable: true })
   title!: string | null;
 

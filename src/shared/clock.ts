@@ -19,5 +19,10 @@ export class FixedClock implements Clock {
 /** The calendar date ("YYYY-MM-DD") of an instant in a time zone (deadlines are local dates). */
 export function localDate(instant: Date, timeZone: string): string {
   // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(instant);
 }

@@ -3,7 +3,12 @@ import { Confidence, sourcesTransformer } from "./provenance";
 
 /** Shared column shapes, so every table stores the same kinds of values the same way. */
 export const CreatedAt = () =>
-  CreateDateColumn({ name: "created_at", type: "datetime", precision: 3, default: () => "CURRENT_TIMESTAMP(3)" });
+  CreateDateColumn({
+    name: "created_at",
+    type: "datetime",
+    precision: 3,
+    default: () => "CURRENT_TIMESTAMP(3)",
+  });
 export const UpdatedAt = () =>
   UpdateDateColumn({
     name: "updated_at",

@@ -14,7 +14,12 @@ export function checkDateRange(value: string | null | undefined, field: string):
 }
 
 /** Checks that from <= to when both are given. */
-export function checkDateOrder(from: string | null, to: string | null, fromField: string, toField: string): void {
+export function checkDateOrder(
+  from: string | null,
+  to: string | null,
+  fromField: string,
+  toField: string,
+): void {
   if (from !== null && to !== null && from > to) {
     throw new BadInputError(`${fromField} must not be after ${toField}`, fromField);
   }

@@ -26,7 +26,8 @@ export function toGlobalId(type: NodeType, id: number): string {
 }
 
 export function parseGlobalId(gid: string): { type: NodeType; id: number } | null {
-  if (typeof gid !== "string" || gid.length === 0 || gid.length > 64 || !/^[A-Za-z0-9_-]+$/.test(gid)) return null;
+  if (typeof gid !== "string" || gid.length === 0 || gid.length > 64 || !/^[A-Za-z0-9_-]+$/.test(gid))
+    return null;
   const raw = Buffer.from(gid, "base64url").toString("utf8");
   const m = /^([A-Za-z]+):([1-9][0-9]{0,9})$/.exec(raw);
   if (!m) return null;

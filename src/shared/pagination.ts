@@ -100,7 +100,8 @@ function decodeCursor<T>(raw: string, sort: SortSpec<T>): Cursor {
   const c = parsed as Partial<Cursor>;
   if (c.s !== sort.name || !Array.isArray(c.v) || c.v.length !== sort.keys.length) throw bad();
   for (const v of c.v) {
-    if (!(typeof v === "number" && Number.isFinite(v)) && !(typeof v === "string" && v.length <= 64)) throw bad();
+    if (!(typeof v === "number" && Number.isFinite(v)) && !(typeof v === "string" && v.length <= 64))
+      throw bad();
   }
   return c as Cursor;
 }

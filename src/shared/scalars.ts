@@ -15,18 +15,23 @@ export const Decimal = new GraphQLScalarType<string, string>({
   name: "Decimal",
   description: 'An exact decimal number as a string, e.g. "13.5" or "11000000000" (VND). Never a float.',
   serialize(value: unknown): string {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint") return normalize(String(value));
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint")
+      return normalize(String(value));
     throw new TypeError("Decimal cannot represent this value");
   },
   parseValue(value: unknown): string {
     if (typeof value !== "string" || !DECIMAL_RE.test(value)) {
-      throw new BadInputError('Decimal must be a string such as "13.5" (at most 20 integer and 4 fraction digits)');
+      throw new BadInputError(
+        'Decimal must be a string such as "13.5" (at most 20 integer and 4 fraction digits)',
+      );
     }
     return value;
   },
   parseLiteral(ast): string {
     if (ast.kind !== Kind.STRING || !DECIMAL_RE.test(ast.value)) {
-      throw new BadInputError('Decimal must be a string such as "13.5" (at most 20 integer and 4 fraction digits)');
+      throw new BadInputError(
+        'Decimal must be a string such as "13.5" (at most 20 integer and 4 fraction digits)',
+      );
     }
     return ast.value;
   },

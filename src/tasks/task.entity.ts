@@ -94,7 +94,10 @@ export class Task {
   @Column({ type: "decimal", precision: 5, scale: 2, default: "0.00" })
   progress!: string;
 
-  @Field(() => Decimal, { nullable: true, description: "Quantity this task must deliver, e.g. 60 (villages)." })
+  @Field(() => Decimal, {
+    nullable: true,
+    description: "Quantity this task must deliver, e.g. 60 (villages).",
+  })
   @Column({ type: "decimal", precision: 14, scale: 2, nullable: true })
   quota!: string | null;
 

@@ -23,10 +23,16 @@ export class TaskFilter {
   @Field(() => ID, { nullable: true, description: "Direct sub-tasks of this task." })
   parentId?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: "true: only tasks of the plan itself (no sub-tasks)." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "true: only tasks of the plan itself (no sub-tasks).",
+  })
   rootOnly?: boolean | null;
 
-  @Field(() => ID, { nullable: true, description: "Tasks this organization leads or cooperates on (see organizationRole)." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Tasks this organization leads or cooperates on (see organizationRole).",
+  })
   organizationId?: string | null;
 
   @Field(() => OrganizationRole, { nullable: true, defaultValue: OrganizationRole.ANY })
@@ -49,7 +55,8 @@ export class TaskFilter {
 
   @Field(() => Boolean, {
     nullable: true,
-    description: "true: past due (before today in Asia/Ho_Chi_Minh) and neither done nor cancelled; false: the others.",
+    description:
+      "true: past due (before today in Asia/Ho_Chi_Minh) and neither done nor cancelled; false: the others.",
   })
   overdue?: boolean | null;
 }

@@ -54,9 +54,12 @@ export function taskListQuery(ctx: Context, filter: TaskFilter | null | undefine
   const qb = ctx.ds.getRepository(Task).createQueryBuilder("t");
   if (!filter) return qb;
 
-  if (filter.planId) qb.andWhere("t.plan_id = :planId", { planId: decodeId("Plan", filter.planId, "planId") });
-  if (filter.groupId) qb.andWhere("t.group_id = :groupId", { groupId: decodeId("TaskGroup", filter.groupId, "groupId") });
-  if (filter.parentId) qb.andWhere("t.parent_id = :parentId", { parentId: decodeId("Task", filter.parentId, "parentId") });
+  if (filter.planId)
+    qb.andWhere("t.plan_id = :planId", { planId: decodeId("Plan", filter.planId, "planId") });
+  if (filter.groupId)
+    qb.andWhere("t.group_id = :groupId", { groupId: decodeId("TaskGroup", filter.groupId, "groupId") });
+  if (filter.parentId)
+    qb.andWhere("t.parent_id = :parentId", { parentId: decodeId("Task", filter.parentId, "parentId") });
   if (filter.rootOnly === true) qb.andWhere("t.parent_id IS NULL");
   if (filter.rootOnly === false) qb.andWhere("t.parent_id IS NOT NULL");
 
@@ -65,7 +68,12 @@ export function taskListQuery(ctx: Context, filter: TaskFilter | null | undefine
     const lead = "t.lead_org_id = :orgId";
     const coop = "EXISTS (SELECT 1 FROM task_cooperator tc WHERE tc.task_id = t.id AND tc.org_id = :orgId)";
     const role = filter.organizationRole ?? OrganizationRole.ANY;
-    const where = role === OrganizationRole.LEAD ? lead : role === OrganizationRole.COOPERATING ? coop : `(${lead} OR ${coop})`;
+    const where =
+      role === OrganizationRole.LEAD
+        ? lead
+        : role === OrganizationRole.COOPERATING
+          ? coop
+          : `(${lead} OR ${coop})`;
     qb.andWhere(where, { orgId });
   }
 
@@ -81,7 +89,8 @@ export function taskListQuery(ctx: Context, filter: TaskFilter | null | undefine
     );
   }
 
-  if (filter.statuses && filter.statuses.length > 0) qb.andWhere("t.status IN (:...statuses)", { statuses: filter.statuses });
+  if (filter.statuses && filter.statuses.length > 0)
+    qb.andWhere("t.status IN (:...statuses)", { statuses: filter.statuses });
 
   const dueFrom = checkDateRange(filter.dueFrom, "dueFrom");
   const dueTo = checkDateRange(filter.dueTo, "dueTo");
@@ -91,7 +100,10 @@ export function taskListQuery(ctx: Context, filter: TaskFilter | null | undefine
 
   if (filter.overdue === true || filter.overdue === false) {
     const overdue = "(t.due_date IS NOT NULL AND t.due_date < :today AND t.status NOT IN (:...closed))";
-    qb.andWhere(filter.overdue ? overdue : `NOT ${overdue}`, { today: today(ctx), closed: [...CLOSED_STATUSES] });
+    qb.andWhere(filter.overdue ? overdue : `NOT ${overdue}`, {
+      today: today(ctx),
+      closed: [...CLOSED_STATUSES],
+    });
   }
   return qb;
 }

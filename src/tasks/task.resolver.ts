@@ -78,7 +78,9 @@ export class TaskResolver {
     return loadById(ctx, targetById, t.targetId);
   }
 
-  @FieldResolver(() => Boolean, { description: "Past due (in Asia/Ho_Chi_Minh) and neither done nor cancelled." })
+  @FieldResolver(() => Boolean, {
+    description: "Past due (in Asia/Ho_Chi_Minh) and neither done nor cancelled.",
+  })
   isOverdue(@Root() t: Task, @Ctx() ctx: Context): boolean {
     return isOverdue(t, today(ctx));
   }

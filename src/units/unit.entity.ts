@@ -36,7 +36,10 @@ export class Unit {
     return toGlobalId("Unit", this.id);
   }
 
-  @Field(() => String, { nullable: true, description: "Official code (mã đơn vị hành chính); villages often have none." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Official code (mã đơn vị hành chính); villages often have none.",
+  })
   @Column({ type: "varchar", length: 16, nullable: true })
   code!: string | null;
 
@@ -78,7 +81,8 @@ export class Unit {
 
   @Field(() => String, {
     nullable: true,
-    description: "Area classification 2021–2025 for ethnic-minority and mountainous areas (khu vực I, II, III).",
+    description:
+      "Area classification 2021–2025 for ethnic-minority and mountainous areas (khu vực I, II, III).",
   })
   @Column({ name: "area_class", type: "varchar", length: 4, nullable: true })
   areaClass!: string | null;
@@ -94,7 +98,10 @@ export class Unit {
   @DateColumn("valid_from")
   validFrom!: string | null;
 
-  @Field(() => LocalDate, { nullable: true, description: "Last day the unit existed in this form; null while current." })
+  @Field(() => LocalDate, {
+    nullable: true,
+    description: "Last day the unit existed in this form; null while current.",
+  })
   @DateColumn("valid_to")
   validTo!: string | null;
 
@@ -104,7 +111,8 @@ export class Unit {
 
   @Field(() => String, {
     nullable: true,
-    description: "What the unit became when the successor is outside this database, e.g. after the 2025 reorganisation.",
+    description:
+      "What the unit became when the successor is outside this database, e.g. after the 2025 reorganisation.",
   })
   @Column({ name: "successor_note", type: "varchar", length: 255, nullable: true })
   successorNote!: string | null;

@@ -14,7 +14,10 @@ export class UnitFilter {
   @Field(() => ID, { nullable: true, description: "Direct children of this unit." })
   parentId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: "Anywhere below this unit (its subtree, the unit excluded)." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Anywhere below this unit (its subtree, the unit excluded).",
+  })
   withinId?: string | null;
 
   @Field(() => String, {

@@ -17,12 +17,16 @@ export const UNIT_SORT: SortSpec<Unit> = {
 };
 
 /** The filtered list of units as a query builder (alias `u`), no order or limit yet. */
-export function unitListQuery(ds: DataSource, filter: UnitFilter | null | undefined): SelectQueryBuilder<Unit> {
+export function unitListQuery(
+  ds: DataSource,
+  filter: UnitFilter | null | undefined,
+): SelectQueryBuilder<Unit> {
   const qb = ds.getRepository(Unit).createQueryBuilder("u");
   if (!filter) return qb;
   if (filter.level) qb.andWhere("u.level = :level", { level: filter.level });
   if (filter.types && filter.types.length > 0) qb.andWhere("u.type IN (:...types)", { types: filter.types });
-  if (filter.parentId) qb.andWhere("u.parent_id = :parentId", { parentId: decodeId("Unit", filter.parentId, "parentId") });
+  if (filter.parentId)
+    qb.andWhere("u.parent_id = :parentId", { parentId: decodeId("Unit", filter.parentId, "parentId") });
   if (filter.withinId) {
     const withinId = decodeId("Unit", filter.withinId, "withinId");
     qb.andWhere(
@@ -40,9 +44,12 @@ export function unitListQuery(ds: DataSource, filter: UnitFilter | null | undefi
   }
   const validOn = checkDateRange(filter.validOn, "validOn");
   if (validOn) {
-    qb.andWhere("(u.valid_from IS NULL OR u.valid_from <= :validOn) AND (u.valid_to IS NULL OR u.valid_to >= :validOn)", {
-      validOn,
-    });
+    qb.andWhere(
+      "(u.valid_from IS NULL OR u.valid_from <= :validOn) AND (u.valid_to IS NULL OR u.valid_to >= :validOn)",
+      {
+        validOn,
+      },
+    );
   }
   if (filter.speciallyDifficult !== null && filter.speciallyDifficult !== undefined) {
     qb.andWhere("u.specially_difficult = :sd", { sd: filter.speciallyDifficult });

@@ -51,7 +51,9 @@ export class UnitResolver {
     const rows = await ctx.loaders.get(unitsByParent).load(unit.id);
     return on === null
       ? rows
-      : rows.filter((u) => (u.validFrom === null || u.validFrom <= on) && (u.validTo === null || u.validTo >= on));
+      : rows.filter(
+          (u) => (u.validFrom === null || u.validFrom <= on) && (u.validTo === null || u.validTo >= on),
+        );
   }
 
   @FieldResolver(() => [Unit], { description: "Every unit above, from the province down to the parent." })

@@ -37,7 +37,10 @@ describe("bad input gets a clear, typed error", () => {
   it.each([
     ["garbage", "not-a-cursor!"],
     ["valid base64, not JSON", Buffer.from("hello").toString("base64url")],
-    ["a cursor of another order", Buffer.from(JSON.stringify({ s: "code_asc", v: ["A", 1] })).toString("base64url")],
+    [
+      "a cursor of another order",
+      Buffer.from(JSON.stringify({ s: "code_asc", v: ["A", 1] })).toString("base64url"),
+    ],
     ["wrong arity", Buffer.from(JSON.stringify({ s: "due_asc", v: ["2022-01-01"] })).toString("base64url")],
   ])("rejects a malformed cursor (%s)", async (_label, after) => {
     const r = await app.gql(`query($a: String) { tasks(first: 5, after: $a) { totalCount } }`, { a: after });
@@ -55,19 +58,31 @@ describe("bad input gets a clear, typed error", () => {
       ["assessment", "Assessment"],
       ["recognition", "Recognition"],
     ] as const) {
-      const r = await app.gql(`query($id: ID!) { ${field}(id: $id) { id } }`, { id: toGlobalId(type, 999999) });
+      const r = await app.gql(`query($id: ID!) { ${field}(id: $id) { id } }`, {
+        id: toGlobalId(type, 999999),
+      });
       expect([field, codeOf(r)]).toEqual([field, "NOT_FOUND"]);
     }
-    const node = await app.gql<{ node: null }>(`query($id: ID!) { node(id: $id) { id } }`, { id: toGlobalId("Task", 999999) });
+    const node = await app.gql<{ node: null }>(`query($id: ID!) { node(id: $id) { id } }`, {
+      id: toGlobalId("Task", 999999),
+    });
     expect(node.errors).toBeUndefined();
     expect(node.data!.node).toBeNull();
   });
 
   it("rejects IDs that are malformed or of another type", async () => {
-    const wrongType = await app.gql(`query($id: ID!) { task(id: $id) { id } }`, { id: toGlobalId("Unit", tree.province.id) });
+    const wrongType = await app.gql(`query($id: ID!) { task(id: $id) { id } }`, {
+      id: toGlobalId("Unit", tree.province.id),
+    });
     expect(codeOf(wrongType)).toBe("BAD_USER_INPUT");
     expect(wrongType.errors![0].message).toBe("id is not a valid Task ID");
-    for (const id of ["", "123", "!!!", Buffer.from("Task:0").toString("base64url"), Buffer.from("Task:1x").toString("base64url")]) {
+    for (const id of [
+      "",
+      "123",
+      "!!!",
+      Buffer.from("Task:0").toString("base64url"),
+      Buffer.from("Task:1x").toString("base64url"),
+    ]) {
       const r = await app.gql(`query($id: ID!) { task(id: $id) { id } }`, { id });
       expect([id, codeOf(r)]).toEqual([id, "BAD_USER_INPUT"]);
     }
@@ -88,9 +103,12 @@ describe("bad input gets a clear, typed error", () => {
   it("rejects a wrong enum value", async () => {
     const literal = await app.gql(`{ tasks(first: 5, filter: { statuses: [FINISHED] }) { totalCount } }`);
     expect(codeOf(literal)).toBe("GRAPHQL_VALIDATION_FAILED");
-    const variable = await app.gql(`query($s: [TaskStatus!]) { tasks(first: 5, filter: { statuses: $s }) { totalCount } }`, {
-      s: ["FINISHED"],
-    });
+    const variable = await app.gql(
+      `query($s: [TaskStatus!]) { tasks(first: 5, filter: { statuses: $s }) { totalCount } }`,
+      {
+        s: ["FINISHED"],
+      },
+    );
     expect(codeOf(variable)).toBe("BAD_USER_INPUT");
   });
 
@@ -109,13 +127,19 @@ describe("bad input gets a clear, typed error", () => {
   });
 
   it("rejects a search string that is too long", async () => {
-    const r = await app.gql(`query($s: String) { units(first: 5, filter: { search: $s }) { totalCount } }`, { s: "x".repeat(101) });
+    const r = await app.gql(`query($s: String) { units(first: 5, filter: { search: $s }) { totalCount } }`, {
+      s: "x".repeat(101),
+    });
     expect(codeOf(r)).toBe("BAD_USER_INPUT");
     expect(r.errors![0].message).toBe("search must be 1 to 100 characters");
   });
 
   it("answers a body that is not JSON with 400 and a typed error", async () => {
-    const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const res = await fetch(`${app.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { errors: Array<{ extensions: { code: string } }> };
     expect(body.errors[0].extensions.code).toBe("BAD_REQUEST");
@@ -134,7 +158,9 @@ describe("bad input gets a clear, typed error", () => {
       const r = await app.gql(`{ tasks(first: 5) { totalCount nodes { code } } }`);
       expect(codeOf(r)).toBe("INTERNAL_SERVER_ERROR");
       expect(r.errors![0].message).toBe("Internal server error");
-      expect(r.raw).not.toMatch(/SELECT |task_hidden|\bER_[A-Z]|errno|sqlMessage|stacktrace|\.ts:\d+|\bat [A-Za-z.]+ \(/);
+      expect(r.raw).not.toMatch(
+        /SELECT |task_hidden|\bER_[A-Z]|errno|sqlMessage|stacktrace|\.ts:\d+|\bat [A-Za-z.]+ \(/,
+      );
     } finally {
       await app.db.ds.query("RENAME TABLE task_hidden TO task");
     }

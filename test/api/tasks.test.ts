@@ -11,7 +11,12 @@ import { startTestApp, type TestApp } from "../helpers/server";
 type Conn = {
   totalCount: number;
   edges: Array<{ cursor: string; node: { code: string; dueDate: string | null } }>;
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null; startCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    endCursor: string | null;
+    startCursor: string | null;
+  };
 };
 
 const LIST = `query($first: Int, $after: String, $filter: TaskFilter, $orderBy: TaskSort) {
@@ -43,8 +48,15 @@ describe("tasks: filters, order, pagination", () => {
     app = await startTestApp({ now: new Date("2022-06-15T03:00:00Z") });
     const ds = app.db.ds;
     tree = await makeTree(ds, 2, 2, 1, "Nhiệm");
-    office = await makeOrg(ds, { unit: tree.province, name: "Văn phòng Điều phối", kind: OrganizationKind.COORDINATION_OFFICE });
-    districtOrgs = [await makeOrg(ds, { unit: tree.districts[0] }), await makeOrg(ds, { unit: tree.districts[1] })];
+    office = await makeOrg(ds, {
+      unit: tree.province,
+      name: "Văn phòng Điều phối",
+      kind: OrganizationKind.COORDINATION_OFFICE,
+    });
+    districtOrgs = [
+      await makeOrg(ds, { unit: tree.districts[0] }),
+      await makeOrg(ds, { unit: tree.districts[1] }),
+    ];
     const communeOrg = await makeOrg(ds, { unit: tree.communes[1][0] });
     plan = await makePlan(ds, { scope: tree.province });
     otherPlan = await makePlan(ds, { scope: tree.province, year: 2023, issuedOn: "2023-02-01" });
@@ -52,13 +64,51 @@ describe("tasks: filters, order, pagination", () => {
     const mk = async (code: string, extra: Parameters<typeof makeTask>[1]) => {
       tasks[code] = await makeTask(ds, { code, ...extra });
     };
-    await mk("A", { plan, group: groups[0], lead: office, dueDate: "2022-06-10", cooperating: [districtOrgs[0]], units: [tree.districts[0]] });
-    await mk("B", { plan, group: groups[0], lead: office, dueDate: "2022-06-20", cooperating: [districtOrgs[1]], units: [tree.districts[1]] });
-    await mk("C", { plan, group: groups[1], lead: districtOrgs[0], dueDate: "2022-06-14", status: TaskStatus.DONE });
+    await mk("A", {
+      plan,
+      group: groups[0],
+      lead: office,
+      dueDate: "2022-06-10",
+      cooperating: [districtOrgs[0]],
+      units: [tree.districts[0]],
+    });
+    await mk("B", {
+      plan,
+      group: groups[0],
+      lead: office,
+      dueDate: "2022-06-20",
+      cooperating: [districtOrgs[1]],
+      units: [tree.districts[1]],
+    });
+    await mk("C", {
+      plan,
+      group: groups[1],
+      lead: districtOrgs[0],
+      dueDate: "2022-06-14",
+      status: TaskStatus.DONE,
+    });
     await mk("D", { plan, group: groups[1], lead: districtOrgs[1], dueDate: null });
-    await mk("E", { plan, group: groups[1], lead: office, dueDate: "2022-06-15", units: [tree.communes[1][0]] });
-    await mk("F", { plan, parent: tasks.E, lead: communeOrg, dueDate: "2022-06-01", status: TaskStatus.CANCELLED });
-    await mk("G", { plan, parent: tasks.E, lead: communeOrg, dueDate: "2022-06-12", status: TaskStatus.IN_PROGRESS });
+    await mk("E", {
+      plan,
+      group: groups[1],
+      lead: office,
+      dueDate: "2022-06-15",
+      units: [tree.communes[1][0]],
+    });
+    await mk("F", {
+      plan,
+      parent: tasks.E,
+      lead: communeOrg,
+      dueDate: "2022-06-01",
+      status: TaskStatus.CANCELLED,
+    });
+    await mk("G", {
+      plan,
+      parent: tasks.E,
+      lead: communeOrg,
+      dueDate: "2022-06-12",
+      status: TaskStatus.IN_PROGRESS,
+    });
     await mk("Z", { plan: otherPlan, lead: office, dueDate: "2023-01-01" });
   });
   afterAll(async () => {
@@ -68,15 +118,35 @@ describe("tasks: filters, order, pagination", () => {
   it("sorts by due date, least time left first, undated last; ties by creation", async () => {
     expect(await codes({ planId: toGlobalId("Plan", plan.id) })).toEqual(["F", "A", "G", "C", "E", "B", "D"]);
     expect(await codes({ planId: toGlobalId("Plan", plan.id) }, { orderBy: "DUE_DATE_DESC" })).toEqual([
-      "B", "E", "C", "G", "A", "F", "D",
+      "B",
+      "E",
+      "C",
+      "G",
+      "A",
+      "F",
+      "D",
     ]);
-    expect(await codes({ planId: toGlobalId("Plan", plan.id) }, { orderBy: "CODE_ASC" })).toEqual(["A", "B", "C", "D", "E", "F", "G"]);
+    expect(await codes({ planId: toGlobalId("Plan", plan.id) }, { orderBy: "CODE_ASC" })).toEqual([
+      "A",
+      "B",
+      "C",
+      "D",
+      "E",
+      "F",
+      "G",
+    ]);
   });
 
   it("filters by plan, group, parent and root", async () => {
     expect(await codes({ groupId: toGlobalId("TaskGroup", groups[0].id) })).toEqual(["A", "B"]);
     expect(await codes({ parentId: toGlobalId("Task", tasks.E.id) })).toEqual(["F", "G"]);
-    expect(await codes({ planId: toGlobalId("Plan", plan.id), rootOnly: true })).toEqual(["A", "C", "E", "B", "D"]);
+    expect(await codes({ planId: toGlobalId("Plan", plan.id), rootOnly: true })).toEqual([
+      "A",
+      "C",
+      "E",
+      "B",
+      "D",
+    ]);
     expect(await codes({ planId: toGlobalId("Plan", otherPlan.id) })).toEqual(["Z"]);
   });
 
@@ -89,13 +159,21 @@ describe("tasks: filters, order, pagination", () => {
 
   it("filters by unit subtree: concerned units and the lead's unit", async () => {
     // District 2: B concerns it, D is led by its committee, E concerns one of its communes, F and G are led by that commune.
-    expect(await codes({ unitId: toGlobalId("Unit", tree.districts[1].id) })).toEqual(["F", "G", "E", "B", "D"]);
+    expect(await codes({ unitId: toGlobalId("Unit", tree.districts[1].id) })).toEqual([
+      "F",
+      "G",
+      "E",
+      "B",
+      "D",
+    ]);
     expect(await codes({ unitId: toGlobalId("Unit", tree.communes[1][0].id) })).toEqual(["F", "G", "E"]);
   });
 
   it("filters by status and due-date range (inclusive)", async () => {
     expect(await codes({ statuses: ["DONE", "CANCELLED"] })).toEqual(["F", "C"]);
-    expect(await codes({ planId: toGlobalId("Plan", plan.id), dueFrom: "2022-06-12", dueTo: "2022-06-15" })).toEqual(["G", "C", "E"]);
+    expect(
+      await codes({ planId: toGlobalId("Plan", plan.id), dueFrom: "2022-06-12", dueTo: "2022-06-15" }),
+    ).toEqual(["G", "C", "E"]);
   });
 
   it("finds overdue work by the local date in Asia/Ho_Chi_Minh", async () => {
@@ -107,9 +185,12 @@ describe("tasks: filters, order, pagination", () => {
     app.clock.set(new Date("2022-06-15T17:30:00Z"));
     try {
       expect(await codes({ planId: p, overdue: true })).toEqual(["A", "G", "E"]);
-      const r = await app.gql<{ task: { isOverdue: boolean } }>(`query($id: ID!) { task(id: $id) { isOverdue } }`, {
-        id: toGlobalId("Task", tasks.E.id),
-      });
+      const r = await app.gql<{ task: { isOverdue: boolean } }>(
+        `query($id: ID!) { task(id: $id) { isOverdue } }`,
+        {
+          id: toGlobalId("Task", tasks.E.id),
+        },
+      );
       expect(r.data!.task.isOverdue).toBe(true);
     } finally {
       app.clock.set(new Date("2022-06-15T03:00:00Z"));
@@ -122,7 +203,11 @@ describe("tasks: filters, order, pagination", () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const r: { data?: { tasks: Conn } | null } = await app.gql<{ tasks: Conn }>(LIST, { first: 3, after, filter });
+      const r: { data?: { tasks: Conn } | null } = await app.gql<{ tasks: Conn }>(LIST, {
+        first: 3,
+        after,
+        filter,
+      });
       const conn: Conn = r.data!.tasks;
       pages += 1;
       expect(conn.totalCount).toBe(7);

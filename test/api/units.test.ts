@@ -34,10 +34,14 @@ describe("units: tree, search, history", () => {
   });
 
   it("walks the tree: children, parent, ancestors", async () => {
-    const r = await app.gql<{ unit: { name: string; children: Array<{ name: string; parent: { id: string }; ancestors: Array<{ name: string }> }> } }>(
-      `query($id: ID!) { unit(id: $id) { name children { name parent { id } ancestors { name } } } }`,
-      { id: toGlobalId("Unit", tree.districts[0].id) },
-    );
+    const r = await app.gql<{
+      unit: {
+        name: string;
+        children: Array<{ name: string; parent: { id: string }; ancestors: Array<{ name: string }> }>;
+      };
+    }>(`query($id: ID!) { unit(id: $id) { name children { name parent { id } ancestors { name } } } }`, {
+      id: toGlobalId("Unit", tree.districts[0].id),
+    });
     expect(r.errors).toBeUndefined();
     expect(r.data!.unit.name).toBe("Cây Huyện 1");
     const names = r.data!.unit.children.map((c) => c.name);
@@ -50,7 +54,9 @@ describe("units: tree, search, history", () => {
 
   it("searches names with and without diacritics", async () => {
     const q = `query($s: String!) { units(first: 10, filter: { search: $s }) { totalCount nodes { name } } }`;
-    const folded = await app.gql<{ units: { totalCount: number; nodes: Array<{ name: string }> } }>(q, { s: "bang van" });
+    const folded = await app.gql<{ units: { totalCount: number; nodes: Array<{ name: string }> } }>(q, {
+      s: "bang van",
+    });
     expect(folded.data!.units.nodes.map((n) => n.name)).toEqual(["Bằng Vân"]);
     const exact = await app.gql<{ units: { nodes: Array<{ name: string }> } }>(q, { s: "Bằng Vân" });
     expect(exact.data!.units.nodes.map((n) => n.name)).toEqual(["Bằng Vân"]);
@@ -79,7 +85,9 @@ describe("units: tree, search, history", () => {
 
   it("keeps history readable: validOn picks the unit as it was, successor links the two", async () => {
     const q = `query($on: LocalDate) { units(first: 10, filter: { search: "van tung", validOn: $on }) { nodes { type validFrom validTo successor { type } } } }`;
-    const in2022 = await app.gql<{ units: { nodes: Array<{ type: string; successor: { type: string } | null }> } }>(q, {
+    const in2022 = await app.gql<{
+      units: { nodes: Array<{ type: string; successor: { type: string } | null }> };
+    }>(q, {
       on: "2022-12-31",
     });
     expect(in2022.data!.units.nodes).toEqual([
@@ -96,6 +104,8 @@ describe("units: tree, search, history", () => {
       `{ organizations(first: 5, filter: { search: "uy ban nhan dan huyen cay" }) { nodes { name unit { name } } } }`,
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data!.organizations.nodes).toEqual([{ name: "Ủy ban nhân dân huyện Cây 1", unit: { name: "Cây Huyện 1" } }]);
+    expect(r.data!.organizations.nodes).toEqual([
+      { name: "Ủy ban nhân dân huyện Cây 1", unit: { name: "Cây Huyện 1" } },
+    ]);
   });
 });

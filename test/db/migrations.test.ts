@@ -25,8 +25,11 @@ describe("migrations", () => {
   it("revert cleanly, down to an empty schema, and apply again", async () => {
     const count = async () =>
       Number(
-        (await db.ds.query("SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"))[0]
-          .n,
+        (
+          await db.ds.query(
+            "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()",
+          )
+        )[0].n,
       );
     const before = await count();
     for (let i = 0; i < db.ds.migrations.length; i++) await db.ds.undoLastMigration({ transaction: "each" });

@@ -66,17 +66,30 @@ export async function makeTree(ds: DataSource, d = 2, c = 2, v = 2, prefix = "Te
   const province = await makeUnit(ds, { name: `${prefix} Tỉnh ${next()}`, type: UnitType.TINH });
   const tree: Tree = { province, districts: [], communes: [], villages: [] };
   for (let i = 0; i < d; i++) {
-    const district = await makeUnit(ds, { name: `${prefix} Huyện ${i + 1}`, type: UnitType.HUYEN, parent: province });
+    const district = await makeUnit(ds, {
+      name: `${prefix} Huyện ${i + 1}`,
+      type: UnitType.HUYEN,
+      parent: province,
+    });
     tree.districts.push(district);
     tree.communes.push([]);
     tree.villages.push([]);
     for (let j = 0; j < c; j++) {
-      const commune = await makeUnit(ds, { name: `${prefix} Xã ${i + 1}.${j + 1}`, type: UnitType.XA, parent: district });
+      const commune = await makeUnit(ds, {
+        name: `${prefix} Xã ${i + 1}.${j + 1}`,
+        type: UnitType.XA,
+        parent: district,
+      });
       tree.communes[i].push(commune);
       tree.villages[i].push([]);
       for (let k = 0; k < v; k++) {
         tree.villages[i][j].push(
-          await makeUnit(ds, { name: `${prefix} Thôn ${i + 1}.${j + 1}.${k + 1}`, type: UnitType.THON, parent: commune, code: null }),
+          await makeUnit(ds, {
+            name: `${prefix} Thôn ${i + 1}.${j + 1}.${k + 1}`,
+            type: UnitType.THON,
+            parent: commune,
+            code: null,
+          }),
         );
       }
     }
@@ -125,7 +138,12 @@ export async function makePlan(ds: DataSource, input: { scope: Unit } & Partial<
   );
 }
 
-export async function makeGroup(ds: DataSource, plan: Plan, ord: number, title: string | null = null): Promise<TaskGroup> {
+export async function makeGroup(
+  ds: DataSource,
+  plan: Plan,
+  ord: number,
+  title: string | null = null,
+): Promise<TaskGroup> {
   const repo = ds.getRepository(TaskGroup);
   return repo.save(repo.create({ planId: plan.id, ord, title, sources: [] }));
 }
@@ -164,6 +182,7 @@ export async function makeTask(
   if (cooperating?.length) {
     await ds.getRepository(TaskCooperator).insert(cooperating.map((o) => ({ taskId: task.id, orgId: o.id })));
   }
-  if (units?.length) await ds.getRepository(TaskUnit).insert(units.map((u) => ({ taskId: task.id, unitId: u.id })));
+  if (units?.length)
+    await ds.getRepository(TaskUnit).insert(units.map((u) => ({ taskId: task.id, unitId: u.id })));
   return task;
 }

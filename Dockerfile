@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# The API image; the worker runs from the same image with another command (see docker-compose.yml).
+
+# --- build: compile TypeScript to dist/ --------------------------------------------------------
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Dependency install scripts stay off, as package.json's allowScripts says (they all have prebuilt
+# packages); --ignore-scripts keeps that true with the npm 10 this image ships.
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY . .
+RUN npm run build
+
+# --- runtime: production dependencies and the compiled code only -------------------------------
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# The code and dependencies stay owned by root: the service only reads them.
+USER node
+EXPOSE 4000
+CMD ["node", "dist/src/index.js"]
