@@ -25,7 +25,9 @@ async function main(): Promise<void> {
     const port = await server.listen();
     const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
     logger.info({ port }, "API listening");
-    process.stdout.write(`NTM plan API ready: GraphQL at http://${shown}:${port}/graphql, health at http://${shown}:${port}/health\n`);
+    process.stdout.write(
+      `NTM plan API ready: GraphQL at http://${shown}:${port}/graphql, health at http://${shown}:${port}/health\n`,
+    );
 
     let closing = false;
     const shutdown = (signal: string) => {

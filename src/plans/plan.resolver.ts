@@ -105,7 +105,7 @@ export class PlanResolver {
   ): Promise<RoadmapEntry[]> {
     const rows = await ctx.loaders.get(roadmapByPlan).load(plan.id);
     return rows.filter(
-      (r) => (level === null || r.level === level) && (outcome === null || r.outcome === outcome),
+      (r) => (level == null || r.level === level) && (outcome == null || r.outcome === outcome),
     );
   }
 }
