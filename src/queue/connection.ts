@@ -1,3 +1,4 @@
+import net from "node:net";
 import { Redis } from "ioredis";
 
 /** A Redis connection suitable for BullMQ (which needs maxRetriesPerRequest: null). */
@@ -10,8 +11,31 @@ export function createRedis(url: string, opts: { lazyConnect?: boolean; forBullM
   });
 }
 
+/** Resolves when something accepts TCP connections on host:port; fails fast and leaves no timer behind. */
+function tcpProbe(host: string, port: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.createConnection({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve();
+    });
+    socket.once("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
 /** Connects and pings once; throws a clear error when Redis does not answer. */
 export async function checkRedis(url: string): Promise<void> {
+  const u = new URL(url);
+  // ioredis keeps a timer alive for seconds after a refused connection; probe the port first.
+  await tcpProbe(u.hostname, u.port ? Number(u.port) : 6379, 3000);
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 3000,
