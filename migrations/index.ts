@@ -1,5 +1,6 @@
 import type { MigrationInterface } from "typeorm";
 import { Initial1795968786060 } from "./1795968786060-Initial";
+import { Identity1795969969492 } from "./1795969969492-Identity";
 
 /** Every migration, in order. Listed explicitly so the compiler checks them and no glob can miss one. */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795968786060];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [Initial1795968786060, Identity1795969969492];

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { prepareDatabase, prepareRedis, StartupError } from "./app/bootstrap";
 import { createServer } from "./app/server";
 import { ConfigError, loadConfig } from "./config/env";
+import { createRedis } from "./queue/connection";
 import { createLogger } from "./shared/logger";
 
 /** API process: config -> database -> Redis check -> Apollo on node:http. */
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
   try {
     await prepareRedis(config);
     const ds = await prepareDatabase(config, logger);
-    const server = await createServer({ config, ds, logger });
+    const redis = createRedis(config.redisUrl);
+    const server = await createServer({ config, ds, redis, logger });
     const port = await server.listen();
     const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
     logger.info({ port }, "API listening");
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
       logger.info({ signal }, "shutting down");
       server
         .stop()
+        .then(() => redis.quit())
         .then(() => ds.destroy())
         .then(() => process.exit(0))
         .catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import type DataLoader from "dataloader";
-import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { Authorized, Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import {
   assessmentById,
   criteriaSetById,
@@ -35,6 +35,8 @@ const LOADERS: Record<NodeType, (ctx: Context) => DataLoader<number, object | nu
   Assessment: assessmentById,
   Recognition: recognitionById,
   FundingAllocation: fundingById,
+  User: fundingById,
+  AuditEntry: fundingById,
 };
 
 async function loadNode(ctx: Context, gid: string): Promise<(object & { __typename: string }) | null> {
@@ -44,6 +46,7 @@ async function loadNode(ctx: Context, gid: string): Promise<(object & { __typena
   return row ? Object.assign(row, { __typename: parsed.type }) : null;
 }
 
+@Authorized()
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: "Any object by its global ID; null when there is none." })

@@ -1,6 +1,8 @@
 import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { authChecker } from "../auth/auth-checker";
+import { AuthResolver, UserFieldsResolver } from "../auth/auth.resolver";
 import {
   AssessmentResolver,
   RecognitionFieldsResolver,
@@ -30,6 +32,8 @@ type ResolverClass = new () => object;
 
 export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   NodeResolver,
+  AuthResolver,
+  UserFieldsResolver,
   UnitResolver,
   UnitOrganizationsResolver,
   UnitCriteriaResolver,
@@ -58,6 +62,7 @@ export function getSchema(): Promise<GraphQLSchema> {
   cached ??= buildSchema({
     resolvers: RESOLVERS,
     validate: true,
+    authChecker,
     emitSchemaFile: false,
   });
   return cached;

@@ -3,7 +3,9 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import type { Redis } from "ioredis";
 import type { DataSource } from "typeorm";
+import { AuthenticationError, authenticate } from "../auth/authenticate";
 import type { Config } from "../config/env";
 import { type Clock, systemClock } from "../shared/clock";
 import { type Context, createContext } from "../shared/context";
@@ -16,6 +18,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface ServerDeps {
   config: Config;
   ds: DataSource;
+  redis: Redis;
   logger: Logger;
   clock?: Clock;
 }
@@ -85,7 +88,7 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The API: Apollo Server on node:http, with /graphql and /health. Used by index.ts and by tests. */
 export async function createServer(deps: ServerDeps): Promise<AppServer> {
-  const { config, ds, logger } = deps;
+  const { config, ds, redis, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const production = config.nodeEnv === "production";
 
@@ -125,9 +128,13 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       search: url.search,
       body,
     };
+    const auth = req.headers.authorization;
+    const viewer = await authenticate(ds, config, Array.isArray(auth) ? auth[0] : auth, clock.now());
+    const ip = req.socket.remoteAddress ?? null;
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => createContext({ ds, clock, timeZone: config.timeZone, requestId }),
+      context: async () =>
+        createContext({ ds, redis, config, clock, timeZone: config.timeZone, requestId, viewer, ip }),
     });
     const outHeaders: Record<string, string> = { "x-request-id": requestId };
     for (const [k, v] of result.headers) outHeaders[k] = v;
@@ -155,6 +162,17 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     handleGraphQL(req, res, url, requestId).catch((err: unknown) => {
       if (err instanceof HttpError) {
         if (!res.headersSent) requestError(res, err.status, err.message, requestId);
+        return;
+      }
+      if (err instanceof AuthenticationError) {
+        if (!res.headersSent) {
+          sendJson(
+            res,
+            401,
+            { errors: [{ message: err.message, extensions: { code: err.code } }] },
+            { "x-request-id": requestId, "www-authenticate": 'Bearer error="invalid_token"' },
+          );
+        }
         return;
       }
       logger.error({ err, requestId }, "request failed");

@@ -17,6 +17,23 @@ export interface Config {
   /** Secret used to sign opaque cursors and, later, tokens. */
   appSecret: string;
   seedOnStart: boolean;
+  /** Seed one demo user per role (README lists them); never in production. */
+  seedDemoUsers: boolean;
+  auth: {
+    issuer: string;
+    audience: string;
+    /** Access-token lifetime, at most 15 minutes. */
+    accessTtlSeconds: number;
+    refreshTtlDays: number;
+    /** Failed passwords before an account locks, and for how long. */
+    maxFailedLogins: number;
+    lockMinutes: number;
+    /** Login attempts allowed per client address per window. */
+    ipAttemptsPerWindow: number;
+    ipWindowSeconds: number;
+    /** The province's identity provider (OIDC); all three set, or none. */
+    oidc: { jwksUrl: string; issuer: string; audience: string } | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -36,6 +53,18 @@ export const DEFAULTS = {
   LOG_LEVEL: "info",
   NODE_ENV: "development",
   SEED_ON_START: "true",
+  SEED_DEMO_USERS: "",
+  JWT_ISSUER: "ntm-plan-api",
+  JWT_AUDIENCE: "ntm-portals",
+  ACCESS_TOKEN_TTL_SECONDS: "900",
+  REFRESH_TOKEN_TTL_DAYS: "30",
+  LOGIN_MAX_FAILURES: "5",
+  LOGIN_LOCK_MINUTES: "15",
+  LOGIN_IP_MAX_ATTEMPTS: "30",
+  LOGIN_IP_WINDOW_SECONDS: "600",
+  OIDC_JWKS_URL: "",
+  OIDC_ISSUER: "",
+  OIDC_AUDIENCE: "",
 } as const;
 
 const DEV_SECRET = "dev-only-secret-change-me-in-production-0123456789";
@@ -47,6 +76,15 @@ export function loadConfig(env: Env = process.env): Config {
   const get = (name: keyof typeof DEFAULTS): string => {
     const v = env[name];
     return v === undefined || v.trim() === "" ? DEFAULTS[name] : v.trim();
+  };
+  const int = (name: keyof typeof DEFAULTS, min: number, max: number): number => {
+    const raw = get(name);
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return min;
+    }
+    return n;
   };
 
   const nodeEnvRaw = get("NODE_ENV");
@@ -119,6 +157,41 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push("APP_SECRET must be at least 32 characters");
   }
 
+  const demoRaw = get("SEED_DEMO_USERS").toLowerCase();
+  if (!["", "true", "false", "1", "0"].includes(demoRaw))
+    problems.push(`SEED_DEMO_USERS must be true or false (got "${demoRaw}")`);
+  const seedDemoUsers = demoRaw === "" ? nodeEnv !== "production" : demoRaw === "true" || demoRaw === "1";
+  if (seedDemoUsers && nodeEnv === "production")
+    problems.push("SEED_DEMO_USERS cannot be true in production");
+
+  const accessTtlSeconds = int("ACCESS_TOKEN_TTL_SECONDS", 30, 900);
+  const refreshTtlDays = int("REFRESH_TOKEN_TTL_DAYS", 1, 90);
+  const maxFailedLogins = int("LOGIN_MAX_FAILURES", 1, 100);
+  const lockMinutes = int("LOGIN_LOCK_MINUTES", 1, 1440);
+  const ipAttemptsPerWindow = int("LOGIN_IP_MAX_ATTEMPTS", 1, 100000);
+  const ipWindowSeconds = int("LOGIN_IP_WINDOW_SECONDS", 1, 86400);
+
+  const oidcParts = [get("OIDC_JWKS_URL"), get("OIDC_ISSUER"), get("OIDC_AUDIENCE")];
+  let oidc: Config["auth"]["oidc"] = null;
+  if (oidcParts.some((p) => p !== "")) {
+    if (oidcParts.some((p) => p === "")) {
+      problems.push("OIDC_JWKS_URL, OIDC_ISSUER and OIDC_AUDIENCE must be set together");
+    } else {
+      try {
+        const u = new URL(oidcParts[0]);
+        if (
+          u.protocol !== "https:" &&
+          !(u.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname))
+        ) {
+          throw new Error("scheme");
+        }
+        oidc = { jwksUrl: oidcParts[0], issuer: oidcParts[1], audience: oidcParts[2] };
+      } catch {
+        problems.push(`OIDC_JWKS_URL must be an https URL (http only on localhost) (got "${oidcParts[0]}")`);
+      }
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -133,6 +206,18 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     appSecret,
     seedOnStart: seedRaw === "true" || seedRaw === "1",
+    seedDemoUsers,
+    auth: {
+      issuer: get("JWT_ISSUER"),
+      audience: get("JWT_AUDIENCE"),
+      accessTtlSeconds,
+      refreshTtlDays,
+      maxFailedLogins,
+      lockMinutes,
+      ipAttemptsPerWindow,
+      ipWindowSeconds,
+      oidc,
+    },
   };
 }
 

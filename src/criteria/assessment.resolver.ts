@@ -1,5 +1,17 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from "type-graphql";
+import {
+  Authorized,
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Info,
+  Int,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import type { Context } from "../shared/context";
 import { BadInputError } from "../shared/errors";
 import { decodeId } from "../shared/ids";
@@ -40,6 +52,7 @@ const RECOGNITION_SORT: SortSpec<Recognition> = {
 const SUBTREE = (col: string, param: string) =>
   `${col} IN (SELECT d.id FROM admin_unit d WHERE d.path LIKE CONCAT((SELECT w.path FROM admin_unit w WHERE w.id = :${param}), '%'))`;
 
+@Authorized()
 @Resolver(() => Assessment)
 export class AssessmentResolver {
   @Query(() => Assessment, { description: "One assessment by ID. NOT_FOUND when there is none." })
@@ -93,6 +106,7 @@ export class AssessmentResolver {
   }
 }
 
+@Authorized()
 @Resolver(() => Recognition)
 export class RecognitionFieldsResolver {
   @FieldResolver(() => Unit)
@@ -102,6 +116,7 @@ export class RecognitionFieldsResolver {
 }
 
 /** Criteria facts seen from a unit. */
+@Authorized()
 @Resolver(() => Unit)
 export class UnitCriteriaResolver {
   @FieldResolver(() => [Assessment], { description: "This unit's criterion assessments for a year." })

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
+import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../shared/context";
 import { decodeId } from "../shared/ids";
 import { loadById, loadRequired } from "../shared/loaders";
@@ -34,6 +34,7 @@ const SET_SORT: SortSpec<CriteriaSet> = {
   ],
 };
 
+@Authorized()
 @Resolver(() => CriteriaSet)
 export class CriteriaSetResolver {
   @Query(() => CriteriaSet, { description: "One criteria set by ID. NOT_FOUND when there is none." })
@@ -67,6 +68,7 @@ export class CriteriaSetResolver {
   }
 }
 
+@Authorized()
 @Resolver(() => Criterion)
 export class CriterionResolver {
   @FieldResolver(() => CriteriaSet)
@@ -80,6 +82,7 @@ export class CriterionResolver {
   }
 }
 
+@Authorized()
 @Resolver(() => Indicator)
 export class IndicatorResolver {
   @FieldResolver(() => Criterion)
@@ -88,6 +91,7 @@ export class IndicatorResolver {
   }
 }
 
+@Authorized()
 @Resolver(() => Assessment)
 export class AssessmentFieldsResolver {
   @FieldResolver(() => Unit)
@@ -111,6 +115,7 @@ export class AssessmentFieldsResolver {
   }
 }
 
+@Authorized()
 @Resolver(() => IndicatorValue)
 export class IndicatorValueResolver {
   @FieldResolver(() => Indicator)

@@ -1,3 +1,5 @@
+import { AuditEntry } from "../audit/audit-entry.entity";
+import { RefreshToken, User, UserRole } from "../auth/user.entity";
 import { Assessment, IndicatorValue } from "../criteria/assessment.entity";
 import { CriteriaSet } from "../criteria/criteria-set.entity";
 import { Criterion, Indicator } from "../criteria/criterion.entity";
@@ -31,4 +33,8 @@ export const ENTITIES = [
   Recognition,
   FundingAllocation,
   ReferenceSource,
+  User,
+  UserRole,
+  RefreshToken,
+  AuditEntry,
 ];

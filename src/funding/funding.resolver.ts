@@ -1,4 +1,4 @@
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { Context } from "../shared/context";
 import { byForeignKeyLoader, loadById } from "../shared/loaders";
 import { Plan } from "../plans/plan.entity";
@@ -9,6 +9,7 @@ import { FundingAllocation } from "./funding-allocation.entity";
 
 export const fundingByPlan = byForeignKeyLoader(FundingAllocation, "planId", { source: "ASC", id: "ASC" });
 
+@Authorized()
 @Resolver(() => FundingAllocation)
 export class FundingAllocationResolver {
   @FieldResolver(() => Plan, { nullable: true })
@@ -26,6 +27,7 @@ export class FundingAllocationResolver {
 }
 
 /** Funding seen from a plan. */
+@Authorized()
 @Resolver(() => Plan)
 export class PlanFundingResolver {
   @FieldResolver(() => [FundingAllocation], { description: "Money allocated to the plan, by source." })

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
+import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { SelectQueryBuilder } from "typeorm";
 import type { Context } from "../shared/context";
 import { NotFoundError } from "../shared/errors";
@@ -52,6 +52,7 @@ function organizationListQuery(
   return qb;
 }
 
+@Authorized()
 @Resolver(() => Organization)
 export class OrganizationResolver {
   @Query(() => Organization, { description: "One organization by ID. NOT_FOUND when there is none." })
@@ -85,6 +86,7 @@ export class OrganizationResolver {
 }
 
 /** Organizations attached to a unit. */
+@Authorized()
 @Resolver(() => Unit)
 export class UnitOrganizationsResolver {
   @FieldResolver(() => [Organization], { description: "Organizations attached to this unit, by name." })

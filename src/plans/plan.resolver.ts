@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import {
+  Authorized,
   Arg,
   Args,
   Ctx,
@@ -20,7 +21,9 @@ import { loadById, loadRequired } from "../shared/loaders";
 import { Connection, ConnectionArgs, paginate, selects, type SortSpec } from "../shared/pagination";
 import { Unit } from "../units/unit.entity";
 import { unitById } from "../units/unit.loaders";
+import { requireViewer } from "../shared/context";
 import { PlanTarget, TargetQuota } from "./plan-target.entity";
+import { PlanPermissions, planPermissions } from "./plan.policy";
 import { Plan } from "./plan.entity";
 import { RoadmapLevel, RoadmapOutcome } from "./plan.enums";
 import { RoadmapEntry } from "./roadmap-entry.entity";
@@ -59,6 +62,7 @@ export class PlanFilter {
   scopeUnitId?: string | null;
 }
 
+@Authorized()
 @Resolver(() => Plan)
 export class PlanResolver {
   @Query(() => Plan, { description: "One plan by ID. NOT_FOUND when there is none." })
@@ -86,6 +90,12 @@ export class PlanResolver {
     return loadRequired(ctx, unitById, plan.scopeUnitId, "Unit");
   }
 
+  @FieldResolver(() => PlanPermissions, { description: "What the viewer may do with this plan." })
+  async viewerCan(@Root() plan: Plan, @Ctx() ctx: Context): Promise<PlanPermissions> {
+    const scope = await loadRequired(ctx, unitById, plan.scopeUnitId, "Unit");
+    return planPermissions(requireViewer(ctx), scope.path);
+  }
+
   @FieldResolver(() => [PlanTarget], { description: "Targets, in the plan's order." })
   targets(@Root() plan: Plan, @Ctx() ctx: Context): Promise<PlanTarget[]> {
     return ctx.loaders.get(targetsByPlan).load(plan.id);
@@ -110,6 +120,7 @@ export class PlanResolver {
   }
 }
 
+@Authorized()
 @Resolver(() => PlanTarget)
 export class PlanTargetResolver {
   @FieldResolver(() => Plan)
@@ -128,6 +139,7 @@ export class PlanTargetResolver {
   }
 }
 
+@Authorized()
 @Resolver(() => TargetQuota)
 export class TargetQuotaResolver {
   @FieldResolver(() => Unit)
@@ -141,6 +153,7 @@ export class TargetQuotaResolver {
   }
 }
 
+@Authorized()
 @Resolver(() => TaskGroup)
 export class TaskGroupResolver {
   @FieldResolver(() => Plan)
@@ -149,6 +162,7 @@ export class TaskGroupResolver {
   }
 }
 
+@Authorized()
 @Resolver(() => RoadmapEntry)
 export class RoadmapEntryResolver {
   @FieldResolver(() => Plan)

@@ -1,6 +1,10 @@
 import type DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
+import type { Redis } from "ioredis";
+import type { Config } from "../config/env";
 import type { Clock } from "./clock";
+import { DomainError, ErrorCode } from "./errors";
+import type { Viewer } from "./viewer";
 
 type LoaderFactory<K, V> = (ctx: Context) => DataLoader<K, V>;
 
@@ -29,10 +33,23 @@ export interface Context {
   timeZone: string;
   requestId: string;
   loaders: Loaders;
+  config: Config;
+  /** Shared Redis connection (login throttling; queues from the reminders work on). */
+  redis: Redis;
+  /** The signed-in user; null for an anonymous request. */
+  viewer: Viewer | null;
+  /** Client address, for throttling and the audit log. */
+  ip: string | null;
 }
 
 export function createContext(base: Omit<Context, "loaders">): Context {
   const ctx: Context = { ...base, loaders: undefined as unknown as Loaders };
   ctx.loaders = new Loaders(() => ctx);
   return ctx;
+}
+
+/** The viewer of a request that `@Authorized()` already let through. */
+export function requireViewer(ctx: Context): Viewer {
+  if (!ctx.viewer) throw new DomainError("Authentication required", ErrorCode.UNAUTHENTICATED);
+  return ctx.viewer;
 }

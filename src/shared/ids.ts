@@ -18,6 +18,8 @@ export const NODE_TYPES = [
   "Assessment",
   "Recognition",
   "FundingAllocation",
+  "User",
+  "AuditEntry",
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 

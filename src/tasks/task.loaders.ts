@@ -1,13 +1,44 @@
 import DataLoader from "dataloader";
 import type { ObjectLiteral } from "typeorm";
 import type { Context } from "../shared/context";
-import { byForeignKeyLoader, byIdLoader } from "../shared/loaders";
+import { byIdLoader } from "../shared/loaders";
 import { Organization } from "../organizations/organization.entity";
 import { Unit } from "../units/unit.entity";
 import { Task, TaskCooperator, TaskUnit } from "./task.entity";
+import { visibleTasks } from "./task.queries";
 
-export const taskById = byIdLoader(Task);
-export const tasksByParent = byForeignKeyLoader(Task, "parentId", { dueDate: "ASC", id: "ASC" });
+/** Any task by id, whoever asks: for policy facts only, never returned to a client as is. */
+export const taskRowById = byIdLoader(Task);
+
+/** Tasks by id within the viewer's scope: one not visible is the same as one missing. */
+export const taskById = (ctx: Context) =>
+  new DataLoader<number, Task | null>(
+    async (ids) => {
+      const rows = await visibleTasks(ctx)
+        .andWhere("t.id IN (:...ids)", { ids: [...ids] })
+        .getMany();
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    },
+    { maxBatchSize: 1000 },
+  );
+
+/** Visible sub-tasks by parent, least time left first. */
+export const tasksByParent = (ctx: Context) =>
+  new DataLoader<number, Task[]>(
+    async (parentIds) => {
+      const rows = await visibleTasks(ctx)
+        .andWhere("t.parent_id IN (:...parentIds)", { parentIds: [...parentIds] })
+        .orderBy("COALESCE(t.due_date, '9999-12-31')", "ASC")
+        .addOrderBy("t.id", "ASC")
+        .getMany();
+      const groups = new Map<number, Task[]>();
+      for (const r of rows)
+        groups.set(r.parentId as number, [...(groups.get(r.parentId as number) ?? []), r]);
+      return parentIds.map((id) => groups.get(id) ?? []);
+    },
+    { maxBatchSize: 1000 },
+  );
 
 /**
  * Rows of `entity` linked to tasks through a join table, in one statement per tick:

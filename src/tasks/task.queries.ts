@@ -4,7 +4,9 @@ import { localDate } from "../shared/clock";
 import { checkDateOrder, checkDateRange } from "../shared/dates";
 import { decodeId } from "../shared/ids";
 import type { SortSpec } from "../shared/pagination";
+import type { Viewer } from "../shared/viewer";
 import { Task } from "./task.entity";
+import { taskScopeOf } from "./task.policy";
 import { CLOSED_STATUSES, TaskSort } from "./task.enums";
 import { OrganizationRole, type TaskFilter } from "./task.inputs";
 
@@ -49,9 +51,53 @@ export function isOverdue(task: Task, todayDate: string): boolean {
   return task.dueDate !== null && task.dueDate < todayDate && !CLOSED_STATUSES.includes(task.status);
 }
 
-/** The filtered task list (alias `t`), no order or limit yet. Every filter is an index-friendly predicate or EXISTS. */
+/**
+ * Tasks that touch a subtree: a unit they concern, their lead's unit or a cooperator's unit lies
+ * under `prefixSql` (an SQL expression giving "path%").
+ */
+function touchesSubtree(prefixSql: string): string {
+  return `(EXISTS (SELECT 1 FROM task_unit tu JOIN admin_unit cu ON cu.id = tu.unit_id
+                    WHERE tu.task_id = t.id AND cu.path LIKE ${prefixSql})
+       OR EXISTS (SELECT 1 FROM organization lo JOIN admin_unit lu ON lu.id = lo.unit_id
+                    WHERE lo.id = t.lead_org_id AND lu.path LIKE ${prefixSql})
+       OR EXISTS (SELECT 1 FROM task_cooperator tc JOIN organization co ON co.id = tc.org_id
+                    JOIN admin_unit ku ON ku.id = co.unit_id
+                    WHERE tc.task_id = t.id AND ku.path LIKE ${prefixSql}))`;
+}
+
+/** Restricts `qb` (alias `t`) to what the viewer may read: the SQL twin of `canReadTask`. */
+export function applyTaskScope(
+  qb: SelectQueryBuilder<Task>,
+  viewer: Viewer | null,
+): SelectQueryBuilder<Task> {
+  if (!viewer) return qb.andWhere("1 = 0");
+  const scope = taskScopeOf(viewer);
+  switch (scope.kind) {
+    case "all":
+      return qb;
+    case "subtree":
+      return qb.andWhere(touchesSubtree(":scopePrefix"), { scopePrefix: `${scope.path}%` });
+    case "involvement":
+      return qb.andWhere(
+        `EXISTS (SELECT 1 FROM task a
+                  WHERE (a.lead_org_id = :scopeOrg
+                         OR a.id IN (SELECT ac.task_id FROM task_cooperator ac WHERE ac.org_id = :scopeOrg))
+                    AND t.path LIKE CONCAT(a.path, '%'))`,
+        { scopeOrg: scope.orgId },
+      );
+    case "none":
+      return qb.andWhere("1 = 0");
+  }
+}
+
+/** The viewer's tasks (alias `t`), no filter, order or limit yet. */
+export function visibleTasks(ctx: Context): SelectQueryBuilder<Task> {
+  return applyTaskScope(ctx.ds.getRepository(Task).createQueryBuilder("t"), ctx.viewer);
+}
+
+/** The filtered task list within the viewer's scope (alias `t`), no order or limit yet. */
 export function taskListQuery(ctx: Context, filter: TaskFilter | null | undefined): SelectQueryBuilder<Task> {
-  const qb = ctx.ds.getRepository(Task).createQueryBuilder("t");
+  const qb = visibleTasks(ctx);
   if (!filter) return qb;
 
   if (filter.planId)
@@ -79,14 +125,9 @@ export function taskListQuery(ctx: Context, filter: TaskFilter | null | undefine
 
   if (filter.unitId) {
     const unitId = decodeId("Unit", filter.unitId, "unitId");
-    const prefix = "(SELECT w.path FROM admin_unit w WHERE w.id = :unitId)";
-    qb.andWhere(
-      `(EXISTS (SELECT 1 FROM task_unit tu JOIN admin_unit cu ON cu.id = tu.unit_id
-                 WHERE tu.task_id = t.id AND cu.path LIKE CONCAT(${prefix}, '%'))
-        OR EXISTS (SELECT 1 FROM organization lo JOIN admin_unit lu ON lu.id = lo.unit_id
-                 WHERE lo.id = t.lead_org_id AND lu.path LIKE CONCAT(${prefix}, '%')))`,
-      { unitId },
-    );
+    qb.andWhere(touchesSubtree("CONCAT((SELECT w.path FROM admin_unit w WHERE w.id = :unitId), '%')"), {
+      unitId,
+    });
   }
 
   if (filter.statuses && filter.statuses.length > 0)

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
-import type { Context } from "../shared/context";
+import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
+import { type Context, requireViewer } from "../shared/context";
 import { decodeId } from "../shared/ids";
 import { loadById, loadRequired } from "../shared/loaders";
 import { Connection, ConnectionArgs, paginate, selects } from "../shared/pagination";
@@ -11,15 +11,18 @@ import { Plan } from "../plans/plan.entity";
 import { groupById, planById, targetById } from "../plans/plan.loaders";
 import { TaskGroup } from "../plans/task-group.entity";
 import { Unit } from "../units/unit.entity";
+import { unitById } from "../units/unit.loaders";
 import { Task } from "./task.entity";
 import { TaskSort } from "./task.enums";
 import { TaskFilter } from "./task.inputs";
-import { cooperatorsByTask, taskById, tasksByParent, unitsByTask } from "./task.loaders";
+import { cooperatorsByTask, taskById, taskRowById, tasksByParent, unitsByTask } from "./task.loaders";
+import { TaskPermissions, taskPermissions } from "./task.policy";
 import { isOverdue, TASK_SORTS, taskListQuery, today } from "./task.queries";
 
 export const TaskConnection = Connection("Task", Task);
 type TaskConnection = InstanceType<typeof TaskConnection>;
 
+@Authorized()
 @Resolver(() => Task)
 export class TaskResolver {
   @Query(() => Task, { description: "One task by ID. NOT_FOUND when there is none." })
@@ -76,6 +79,20 @@ export class TaskResolver {
   @FieldResolver(() => PlanTarget, { nullable: true, description: "The plan target the task delivers." })
   target(@Root() t: Task, @Ctx() ctx: Context): Promise<PlanTarget | null> {
     return loadById(ctx, targetById, t.targetId);
+  }
+
+  @FieldResolver(() => TaskPermissions, { description: "What the viewer may do with this task." })
+  async viewerCan(@Root() t: Task, @Ctx() ctx: Context): Promise<TaskPermissions> {
+    const [parent, plan] = await Promise.all([
+      loadById(ctx, taskRowById, t.parentId),
+      loadRequired(ctx, planById, t.planId, "Plan"),
+    ]);
+    const scope = await loadRequired(ctx, unitById, plan.scopeUnitId, "Unit");
+    return taskPermissions(requireViewer(ctx), {
+      leadOrgId: t.leadOrgId,
+      parentLeadOrgId: parent?.leadOrgId ?? null,
+      planScopePath: scope.path,
+    });
   }
 
   @FieldResolver(() => Boolean, {

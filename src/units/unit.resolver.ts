@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
+import { Authorized, Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../shared/context";
 import { NotFoundError } from "../shared/errors";
 import { decodeId } from "../shared/ids";
@@ -15,6 +15,7 @@ import { UNIT_SORT, unitListQuery } from "./unit.queries";
 export const UnitConnection = Connection("Unit", Unit);
 type UnitConnection = InstanceType<typeof UnitConnection>;
 
+@Authorized()
 @Resolver(() => Unit)
 export class UnitResolver {
   @Query(() => Unit, { description: "One unit by ID. NOT_FOUND when there is none." })

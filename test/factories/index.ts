@@ -1,4 +1,7 @@
 import type { DataSource } from "typeorm";
+import { hashPassword } from "../../src/auth/password";
+import { User, UserRole } from "../../src/auth/user.entity";
+import type { Role } from "../../src/shared/roles";
 import { Organization } from "../../src/organizations/organization.entity";
 import { OrganizationKind } from "../../src/organizations/organization.enums";
 import { Plan } from "../../src/plans/plan.entity";
@@ -185,4 +188,29 @@ export async function makeTask(
   if (units?.length)
     await ds.getRepository(TaskUnit).insert(units.map((u) => ({ taskId: task.id, unitId: u.id })));
   return task;
+}
+
+/** One scrypt hash for every factory user (hashing is deliberately slow). */
+export const TEST_PASSWORD = "Mật khẩu thử nghiệm 2022!";
+let testHash: Promise<string> | null = null;
+
+export async function makeUser(
+  ds: DataSource,
+  input: { org: Organization; roles: Role[]; email?: string; password?: string } & Partial<User>,
+): Promise<User> {
+  const { org, roles, password, ...rest } = input;
+  const n = next();
+  testHash ??= hashPassword(TEST_PASSWORD);
+  const repo = ds.getRepository(User);
+  const user = await repo.save(
+    repo.create({
+      email: `user${n}@test.backan.gov.vn`,
+      displayName: `Người dùng ${n}`,
+      orgId: org.id,
+      passwordHash: password ? await hashPassword(password) : await testHash,
+      ...rest,
+    }),
+  );
+  if (roles.length) await ds.getRepository(UserRole).insert(roles.map((role) => ({ userId: user.id, role })));
+  return user;
 }

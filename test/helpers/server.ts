@@ -1,6 +1,13 @@
+import type { Redis } from "ioredis";
 import { createServer, type AppServer } from "../../src/app/server";
+import { issueTokens } from "../../src/auth/session";
+import type { User } from "../../src/auth/user.entity";
+import { createRedis } from "../../src/queue/connection";
 import { FixedClock } from "../../src/shared/clock";
 import { createLogger } from "../../src/shared/logger";
+import { Role } from "../../src/shared/roles";
+import { makeOrg, makeUnit, makeUser } from "../factories";
+import { UnitType } from "../../src/units/unit.enums";
 import { createTestDb, type TestDb } from "./db";
 
 export interface GqlResult<T = Record<string, unknown>> {
@@ -13,10 +20,21 @@ export interface GqlResult<T = Record<string, unknown>> {
 export interface TestApp {
   db: TestDb;
   server: AppServer;
+  redis: Redis;
   url: string;
   clock: FixedClock;
-  /** POSTs a GraphQL operation to the real HTTP server. */
+  /** A system administrator of a unit tree of its own, whose token `gql` sends. */
+  admin: User;
+  /** POSTs a GraphQL operation to the real HTTP server as the administrator. */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
+  /** POSTs as the holder of `token` (null: anonymous). */
+  gqlAs<T = Record<string, unknown>>(
+    token: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GqlResult<T>>;
+  /** A fresh access token for a user (a new session), as login would issue. */
+  tokenFor(user: User): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -25,26 +43,54 @@ export async function startTestApp(opts: { now?: Date; production?: boolean } = 
   const db = await createTestDb();
   const clock = new FixedClock(opts.now ?? new Date("2022-06-15T03:00:00Z"));
   const config = { ...db.config, nodeEnv: opts.production ? ("production" as const) : db.config.nodeEnv };
-  const server = await createServer({ config, ds: db.ds, logger: createLogger("silent"), clock });
+  const redis = createRedis(config.redisUrl);
+  const server = await createServer({ config, ds: db.ds, redis, logger: createLogger("silent"), clock });
   const port = await server.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;
+
+  const adminHome = await makeUnit(db.ds, { name: "Quản trị", type: UnitType.TINH });
+  const adminOrg = await makeOrg(db.ds, { unit: adminHome, name: "Trung tâm quản trị hệ thống" });
+  const admin = await makeUser(db.ds, { org: adminOrg, roles: [Role.SYSTEM_ADMIN] });
+  const tokenFor = async (user: User) =>
+    (await issueTokens(db.ds.manager, config, user, clock.now())).tokens.accessToken;
+  // Re-issued when the test moves the clock past the token's lifetime.
+  let adminToken = await tokenFor(admin);
+  let adminTokenAt = clock.now().getTime();
+  const currentAdminToken = async () => {
+    const now = clock.now().getTime();
+    if (now < adminTokenAt || now - adminTokenAt > (config.auth.accessTtlSeconds - 60) * 1000) {
+      adminToken = await tokenFor(admin);
+      adminTokenAt = now;
+    }
+    return adminToken;
+  };
+
+  const gqlAs = async <T>(token: string | null, query: string, variables?: Record<string, unknown>) => {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
+    const raw = await res.text();
+    const body = JSON.parse(raw) as Omit<GqlResult<T>, "status" | "raw">;
+    return { status: res.status, raw, ...body };
+  };
   return {
     db,
     server,
+    redis,
     url,
     clock,
-    async gql<T>(query: string, variables?: Record<string, unknown>) {
-      const res = await fetch(`${url}/graphql`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query, variables }),
-      });
-      const raw = await res.text();
-      const body = JSON.parse(raw) as Omit<GqlResult<T>, "status" | "raw">;
-      return { status: res.status, raw, ...body };
-    },
+    admin,
+    gql: async <T>(query: string, variables?: Record<string, unknown>) =>
+      gqlAs<T>(await currentAdminToken(), query, variables),
+    gqlAs,
+    tokenFor,
     async close() {
       await server.stop();
+      await redis.quit();
       await db.drop();
     },
   };

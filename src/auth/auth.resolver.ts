@@ -1,0 +1,83 @@
+import { IsEmail, Length } from "class-validator";
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  InputType,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import { Organization } from "../organizations/organization.entity";
+import { organizationById } from "../organizations/organization.loaders";
+import type { Context } from "../shared/context";
+import { loadRequired } from "../shared/loaders";
+import { unitById } from "../units/unit.loaders";
+import { AuthPayload, LogoutPayload, Me } from "./auth.types";
+import { AuthenticationError } from "./authenticate";
+import { login } from "./commands/login.command";
+import { logout } from "./commands/logout.command";
+import { refreshSession } from "./commands/refresh.command";
+import { User } from "./user.entity";
+import { userById } from "./user.loaders";
+
+@InputType()
+export class LoginInput {
+  @Field()
+  @IsEmail({}, { message: "email must be an e-mail address" })
+  @Length(3, 254, { message: "email must be at most 254 characters" })
+  email!: string;
+
+  @Field()
+  @Length(1, 128, { message: "password must be 1 to 128 characters" })
+  password!: string;
+}
+
+@Resolver()
+export class AuthResolver {
+  @Mutation(() => AuthPayload, { description: "Sign in with e-mail and password." })
+  login(@Arg("input", () => LoginInput) input: LoginInput, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return login(ctx, input);
+  }
+
+  @Mutation(() => AuthPayload, {
+    description: "Trade a refresh token for new tokens (the old refresh token stops working).",
+  })
+  refreshToken(@Arg("refreshToken") refreshToken: string, @Ctx() ctx: Context): Promise<AuthPayload> {
+    return refreshSession(ctx, refreshToken);
+  }
+
+  @Authorized()
+  @Mutation(() => LogoutPayload, { description: "End this session, or every session of the viewer." })
+  logout(
+    @Arg("allSessions", { defaultValue: false }) allSessions: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<LogoutPayload> {
+    if (!ctx.viewer) throw new AuthenticationError();
+    return logout(ctx, ctx.viewer, allSessions);
+  }
+
+  @Authorized()
+  @Query(() => Me, { description: "The signed-in user, their organization, roles and scope." })
+  async me(@Ctx() ctx: Context): Promise<Me> {
+    const viewer = ctx.viewer;
+    if (!viewer) throw new AuthenticationError();
+    const [user, organization, scope] = await Promise.all([
+      loadRequired(ctx, userById, viewer.userId, "User"),
+      loadRequired(ctx, organizationById, viewer.orgId, "Organization"),
+      loadRequired(ctx, unitById, viewer.unitId, "Unit"),
+    ]);
+    return { user, organization, scope, roles: [...viewer.roles].sort() };
+  }
+}
+
+@Resolver(() => User)
+export class UserFieldsResolver {
+  @FieldResolver(() => Organization)
+  organization(@Root() user: User, @Ctx() ctx: Context): Promise<Organization> {
+    return loadRequired(ctx, organizationById, user.orgId, "Organization");
+  }
+}
