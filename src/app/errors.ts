@@ -34,7 +34,9 @@ export function createErrorFormatter(logger: Logger, opts: { hideSuggestions: bo
     const base = { locations: formatted.locations, path: formatted.path };
 
     if (original instanceof DomainError) {
-      return { ...base, message: original.message, extensions: { ...original.extensions } };
+      // `http` sets the response status (401 for UNAUTHENTICATED); it is not for the client's eyes.
+      const { http: _http, ...extensions } = original.extensions;
+      return { ...base, message: original.message, extensions };
     }
     if (original instanceof ArgumentValidationError) {
       const fields = flatten(original.extensions.validationErrors as ValidationError[]);

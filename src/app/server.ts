@@ -1,15 +1,16 @@
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { Redis } from "ioredis";
 import type { DataSource } from "typeorm";
-import { AuthenticationError, authenticate } from "../auth/authenticate";
+import { authenticate } from "../auth/authenticate";
 import type { Config } from "../config/env";
 import { type Clock, systemClock } from "../shared/clock";
 import { type Context, createContext } from "../shared/context";
 import type { Logger } from "../shared/logger";
+import { createArmor } from "./armor";
 import { createErrorFormatter } from "./errors";
 import { getSchema } from "./schema";
 
@@ -84,6 +85,27 @@ function requestError(res: ServerResponse, status: number, message: string, requ
   );
 }
 
+/**
+ * Authenticates once the operation has been parsed and validated, so an operation the limits
+ * reject never touches the database; an invalid token is a 401 with UNAUTHENTICATED.
+ */
+function authenticationPlugin(ds: DataSource, config: Config, clock: Clock): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue }) {
+          contextValue.viewer = await authenticate(
+            ds,
+            config,
+            contextValue.authorization ?? undefined,
+            clock.now(),
+          );
+        },
+      };
+    },
+  };
+}
+
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The API: Apollo Server on node:http, with /graphql and /health. Used by index.ts and by tests. */
@@ -92,6 +114,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   const clock = deps.clock ?? systemClock;
   const production = config.nodeEnv === "production";
 
+  const armor = createArmor({ production });
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
     introspection: !production,
@@ -99,7 +122,15 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     csrfPrevention: true,
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger, { hideSuggestions: production }),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // Operation limits run in validation and parsing, before any resolver (so before any SQL).
+    validationRules: armor.validationRules,
+    parseOptions: armor.parseOptions,
+    allowBatchedHttpRequests: false,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ...armor.plugins,
+      authenticationPlugin(ds, config, clock),
+    ],
   });
   await apollo.start();
 
@@ -128,13 +159,22 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       search: url.search,
       body,
     };
-    const auth = req.headers.authorization;
-    const viewer = await authenticate(ds, config, Array.isArray(auth) ? auth[0] : auth, clock.now());
+    const authorization = req.headers.authorization ?? null;
     const ip = req.socket.remoteAddress ?? null;
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: async () =>
-        createContext({ ds, redis, config, clock, timeZone: config.timeZone, requestId, viewer, ip }),
+        createContext({
+          ds,
+          redis,
+          config,
+          clock,
+          timeZone: config.timeZone,
+          requestId,
+          viewer: null,
+          authorization,
+          ip,
+        }),
     });
     const outHeaders: Record<string, string> = { "x-request-id": requestId };
     for (const [k, v] of result.headers) outHeaders[k] = v;
@@ -164,17 +204,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         if (!res.headersSent) requestError(res, err.status, err.message, requestId);
         return;
       }
-      if (err instanceof AuthenticationError) {
-        if (!res.headersSent) {
-          sendJson(
-            res,
-            401,
-            { errors: [{ message: err.message, extensions: { code: err.code } }] },
-            { "x-request-id": requestId, "www-authenticate": 'Bearer error="invalid_token"' },
-          );
-        }
-        return;
-      }
+
       logger.error({ err, requestId }, "request failed");
       if (!res.headersSent) {
         sendJson(res, 500, {

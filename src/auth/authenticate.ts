@@ -10,7 +10,7 @@ export class AuthenticationError extends DomainError {
   constructor(
     message = "Authentication required: send a valid access token as 'Authorization: Bearer <token>'",
   ) {
-    super(message, ErrorCode.UNAUTHENTICATED);
+    super(message, ErrorCode.UNAUTHENTICATED, { http: { status: 401 } });
   }
 }
 

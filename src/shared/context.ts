@@ -38,6 +38,8 @@ export interface Context {
   redis: Redis;
   /** The signed-in user; null for an anonymous request. */
   viewer: Viewer | null;
+  /** The raw Authorization header; the viewer is loaded from it after validation. */
+  authorization: string | null;
   /** Client address, for throttling and the audit log. */
   ip: string | null;
 }
