@@ -8,7 +8,7 @@ import type { DataSource } from "typeorm";
 import { authenticate } from "../auth/authenticate";
 import type { Config } from "../config/env";
 import { type Clock, systemClock } from "../shared/clock";
-import { type Context, createContext } from "../shared/context";
+import { type Context, createContext, Loaders } from "../shared/context";
 import type { Logger } from "../shared/logger";
 import { createArmor } from "./armor";
 import { createErrorFormatter } from "./errors";
@@ -94,6 +94,8 @@ function authenticationPlugin(ds: DataSource, config: Config, clock: Clock): Apo
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue }) {
+          // Apollo hands each operation a shallow copy of the context: bind the loaders to it.
+          contextValue.loaders = new Loaders(() => contextValue);
           contextValue.viewer = await authenticate(
             ds,
             config,
