@@ -69,7 +69,7 @@ export async function authenticate(
   now: Date,
 ): Promise<Viewer | null> {
   if (header === undefined || header === "") return null;
-  const m = /^Bearer ([A-Za-z0-9._~+/=-]{10,4096})$/.exec(header);
+  const m = /^Bearer ([A-Za-z0-9._~+/=-]{10,4096})$/i.exec(header);
   if (!m) throw new AuthenticationError("The Authorization header must be 'Bearer <access token>'");
   let verified;
   try {
@@ -89,11 +89,14 @@ export async function authenticate(
     );
   } else {
     rows = await ds.query(
-      VIEWER_SQL.replace("%SESSION%", "1").replace(
-        "%WHERE%",
-        "(u.oidc_subject = ? OR (u.oidc_subject IS NULL AND ? IS NOT NULL AND u.email = ?))",
-      ),
-      [verified.subject, verified.email, verified.email],
+      VIEWER_SQL.replace("%SESSION%", "1")
+        .replace(
+          "%WHERE%",
+          "(u.oidc_subject = ? OR (u.oidc_subject IS NULL AND ? IS NOT NULL AND u.email = ?))",
+        )
+        // A user linked to the subject wins over one matched by e-mail.
+        .replace("LIMIT 1", "ORDER BY (u.oidc_subject <=> ?) DESC LIMIT 1"),
+      [verified.subject, verified.email, verified.email, verified.subject],
     );
   }
   const row = rows[0];

@@ -49,7 +49,7 @@ export function passwordProblem(password: string, email?: string): string | null
   const lower = pw.toLowerCase();
   const common = ["password", "123456789012", "qwertyuiopas", "matkhau", "backan2022", "nongthonmoi"];
   if (common.some((c) => lower.includes(c))) return "Password is too easy to guess";
-  if (email && lower.includes(email.split("@")[0].toLowerCase()))
-    return "Password must not contain the e-mail name";
+  const name = email?.split("@")[0].toLowerCase() ?? "";
+  if (name.length >= 4 && lower.includes(name)) return "Password must not contain the e-mail name";
   return null;
 }

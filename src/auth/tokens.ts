@@ -78,6 +78,13 @@ export async function verifyToken(config: Config, token: string, now: Date): Pro
         maxTokenAge: config.auth.accessTtlSeconds + 5,
       });
       if (protectedHeader.alg !== ACCESS_ALG) throw new TokenError("alg");
+      if (
+        typeof payload.exp !== "number" ||
+        typeof payload.iat !== "number" ||
+        payload.exp - payload.iat > config.auth.accessTtlSeconds
+      ) {
+        throw new TokenError("lifetime");
+      }
       const userId = Number(payload.sub);
       if (!Number.isSafeInteger(userId) || userId <= 0 || typeof payload.sid !== "string")
         throw new TokenError("claims");
@@ -85,14 +92,27 @@ export async function verifyToken(config: Config, token: string, now: Date): Pro
     }
     const oidc = config.auth.oidc;
     if (oidc && unverified.iss === oidc.issuer) {
-      const { payload } = await jwtVerify(token, jwksFor(oidc.jwksUrl), {
-        algorithms: OIDC_ALGS,
-        issuer: oidc.issuer,
-        audience: oidc.audience,
-        currentDate,
-        requiredClaims: ["exp", "sub"],
-      });
-      const email = typeof payload.email === "string" ? payload.email.toLowerCase() : null;
+      let verified;
+      try {
+        verified = await jwtVerify(token, jwksFor(oidc.jwksUrl), {
+          algorithms: OIDC_ALGS,
+          issuer: oidc.issuer,
+          audience: oidc.audience,
+          currentDate,
+          requiredClaims: ["exp", "sub"],
+        });
+      } catch (err) {
+        // Whatever failed (a bad token, or the provider's key server unreachable: fetch throws a
+        // plain TypeError), the caller is not authenticated.
+        if (err instanceof joseErrors.JOSEError) throw err;
+        throw new TokenError("identity provider unreachable");
+      }
+      const { payload } = verified;
+      // An e-mail links an account only when the provider vouches for it.
+      const email =
+        typeof payload.email === "string" && payload.email_verified === true
+          ? payload.email.toLowerCase()
+          : null;
       return { kind: "oidc", subject: `${oidc.issuer}|${payload.sub}`, email };
     }
   } catch (err) {

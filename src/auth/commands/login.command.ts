@@ -80,12 +80,19 @@ export async function login(ctx: Context, input: LoginInput): Promise<AuthPayloa
   const passwordOk = await verifyPassword(input.password, user.passwordHash);
   if (!passwordOk) {
     await withTransaction(ctx.ds, async (uow) => {
-      const failures = user.failedLogins + 1;
+      // Counted in the database, not from the row read above: parallel wrong passwords all count.
+      await uow.manager.query("UPDATE app_user SET failed_logins = failed_logins + 1 WHERE id = ?", [
+        user.id,
+      ]);
+      const [row] = await uow.manager.query("SELECT failed_logins FROM app_user WHERE id = ?", [user.id]);
+      const failures = Number(row.failed_logins);
       const lock = failures >= config.auth.maxFailedLogins;
-      await uow.manager.getRepository(User).update(user.id, {
-        failedLogins: lock ? 0 : failures,
-        lockedUntil: lock ? new Date(now.getTime() + config.auth.lockMinutes * 60_000) : user.lockedUntil,
-      });
+      if (lock) {
+        await uow.manager.getRepository(User).update(user.id, {
+          failedLogins: 0,
+          lockedUntil: new Date(now.getTime() + config.auth.lockMinutes * 60_000),
+        });
+      }
       await recordAudit(uow.manager, actor, {
         action: lock ? "auth.account_locked" : "auth.login_failed",
         objectType: "User",
@@ -113,6 +120,16 @@ export async function login(ctx: Context, input: LoginInput): Promise<AuthPayloa
   }
 
   return withTransaction(ctx.ds, async (uow) => {
+    // Re-read under a row lock: a lock set by a parallel failed attempt wins over this success.
+    const [fresh] = await uow.manager.query("SELECT locked_until FROM app_user WHERE id = ? FOR UPDATE", [
+      user.id,
+    ]);
+    if (fresh?.locked_until && new Date(fresh.locked_until) > now) {
+      return {
+        tokens: null,
+        userErrors: [userError("ACCOUNT_LOCKED", "This account is locked after too many failed sign-ins")],
+      };
+    }
     await uow.manager
       .getRepository(User)
       .update(user.id, { failedLogins: 0, lockedUntil: null, lastLoginAt: now });

@@ -42,8 +42,8 @@ export async function refreshSession(ctx: Context, refreshToken: string): Promis
         ? (await repo.update({ id: row.id, revokedAt: IsNull() }, { revokedAt: now })).affected === 1
         : false;
     if (!claimed) {
-      if (row.revokedAt !== null) {
-        // Reuse of a retired token: end the whole family.
+      if (row.revokedAt !== null && row.replacedById !== null) {
+        // Reuse of a token already rotated: it was copied. End the whole family.
         await repo.update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: now });
         await recordAudit(uow.manager, actor, {
           action: "auth.refresh_reuse_detected",
