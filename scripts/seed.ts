@@ -7,6 +7,7 @@ import "reflect-metadata";
 import { ConfigError, loadConfig } from "../src/config/env";
 import { createDataSource, ensureDatabase } from "../src/db/data-source";
 import { seedBacKan2022 } from "../src/seed/bac-kan-2022";
+import { seedDemoUsers } from "../src/seed/demo-users";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -25,7 +26,8 @@ async function main(): Promise<void> {
   try {
     await ds.runMigrations({ transaction: "each" });
     const inserted = await seedBacKan2022(ds);
-    process.stdout.write(`${JSON.stringify({ database: name, inserted })}\n`);
+    const demoUsers = config.seedDemoUsers ? await seedDemoUsers(ds) : 0;
+    process.stdout.write(`${JSON.stringify({ database: name, inserted, demoUsers })}\n`);
   } finally {
     await ds.destroy();
   }

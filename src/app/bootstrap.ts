@@ -4,6 +4,7 @@ import { createDataSource, ensureDatabase } from "../db/data-source";
 import { checkRedis } from "../queue/connection";
 import type { Logger } from "../shared/logger";
 import { isDatabaseEmpty, seedBacKan2022 } from "../seed/bac-kan-2022";
+import { seedDemoUsers } from "../seed/demo-users";
 
 export class StartupError extends Error {}
 
@@ -35,6 +36,11 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<D
   if (config.seedOnStart && (await isDatabaseEmpty(ds))) {
     const summary = await seedBacKan2022(ds);
     logger.info({ summary }, "empty database seeded with the Bắc Kạn 2022 plan (Kế hoạch 125/KH-UBND)");
+    // Demo accounts (one per role, README) only outside production, and only on a fresh database.
+    if (config.seedDemoUsers) {
+      const users = await seedDemoUsers(ds);
+      logger.info({ users }, "demo users seeded (see README; never in production)");
+    }
   }
   return ds;
 }

@@ -17,6 +17,8 @@ import { Node } from "../shared/node";
 import { FundingAllocation } from "../funding/funding-allocation.entity";
 import { taskById } from "../tasks/task.loaders";
 import { unitById } from "../units/unit.loaders";
+import { visibleUserById } from "../users/user.loaders";
+import { visibleAuditEntryById } from "../audit/audit.loaders";
 
 const fundingById = byIdLoader(FundingAllocation);
 
@@ -35,8 +37,8 @@ const LOADERS: Record<NodeType, (ctx: Context) => DataLoader<number, object | nu
   Assessment: assessmentById,
   Recognition: recognitionById,
   FundingAllocation: fundingById,
-  User: fundingById,
-  AuditEntry: fundingById,
+  User: visibleUserById,
+  AuditEntry: visibleAuditEntryById,
 };
 
 async function loadNode(ctx: Context, gid: string): Promise<(object & { __typename: string }) | null> {

@@ -27,6 +27,8 @@ import {
 import { TaskResolver } from "../tasks/task.resolver";
 import { UnitResolver } from "../units/unit.resolver";
 import { NodeResolver } from "./node.resolver";
+import { AuditResolver } from "../audit/audit.resolver";
+import { UserResolver } from "../users/user.resolver";
 
 type ResolverClass = new () => object;
 
@@ -53,6 +55,8 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   AssessmentFieldsResolver,
   IndicatorValueResolver,
   RecognitionFieldsResolver,
+  UserResolver,
+  AuditResolver,
 ];
 
 let cached: Promise<GraphQLSchema> | null = null;

@@ -1,0 +1,290 @@
+/**
+ * The authorization matrix, kept as data and generated from the policy functions the server
+ * enforces: every role × resource × operation × scope relation. A symbolic world (a province with
+ * two districts, communes and villages) places the viewer and the object; each cell asks the
+ * real policy. `reachable` marks cells the API exposes today; the HTTP test runs every reachable
+ * cell against the real server, and docs/authorization-matrix.md is emitted from this file.
+ */
+import { canReadAuditEntry } from "../audit/audit.policy";
+import { coordinates } from "../plans/plan.policy";
+import { ALL_ROLES, Role } from "../shared/roles";
+import type { Viewer } from "../shared/viewer";
+import {
+  canApproveTask,
+  canAssignTask,
+  canDeleteTask,
+  canReadTask,
+  canUpdateTask,
+  type TaskFacts,
+  type TaskWriteFacts,
+} from "../tasks/task.policy";
+import {
+  canChangeRolesOf,
+  canDisableUser,
+  canGrantRoles,
+  canManageUsersOf,
+  canReadUser,
+} from "../users/user.policy";
+
+export const RESOURCES = ["unit", "plan", "task", "assignment", "report", "user", "audit_entry"] as const;
+export const OPERATIONS = ["read", "list", "create", "update", "assign", "approve", "delete"] as const;
+export const RELATIONS = ["own", "descendant", "ancestor", "sibling", "other_branch"] as const;
+export type Resource = (typeof RESOURCES)[number];
+export type Operation = (typeof OPERATIONS)[number];
+export type Relation = (typeof RELATIONS)[number];
+
+/**
+ * The symbolic world: P the province, D1/D2 its districts, C11/C12 communes of D1 and C21 of D2,
+ * V111/V112 villages of C11 and V211 of C21; P2 another province with its district D3.
+ */
+export const PLACES = {
+  P: { path: "/1/", level: "province", parent: null },
+  D1: { path: "/1/2/", level: "district", parent: "P" },
+  D2: { path: "/1/3/", level: "district", parent: "P" },
+  C11: { path: "/1/2/4/", level: "commune", parent: "D1" },
+  C12: { path: "/1/2/5/", level: "commune", parent: "D1" },
+  C21: { path: "/1/3/6/", level: "commune", parent: "D2" },
+  V111: { path: "/1/2/4/7/", level: "village", parent: "C11" },
+  V112: { path: "/1/2/4/8/", level: "village", parent: "C11" },
+  V211: { path: "/1/3/6/9/", level: "village", parent: "C21" },
+  P2: { path: "/10/", level: "province", parent: null },
+  D3: { path: "/10/11/", level: "district", parent: "P2" },
+} as const satisfies Record<string, { path: string; level: Viewer["unitLevel"]; parent: string | null }>;
+export type Place = keyof typeof PLACES;
+
+/** Where each role's user sits, and which organization they belong to ("pc" = the People's Committee there). */
+export const HOMES: Record<
+  Role,
+  { place: Place; org: "pc" | "coordination_office" | "department" | "admin_office" | "village_board" }
+> = {
+  [Role.SYSTEM_ADMIN]: { place: "P", org: "admin_office" },
+  [Role.PROVINCIAL_COORDINATOR]: { place: "P", org: "coordination_office" },
+  [Role.PROVINCIAL_LEADER]: { place: "P", org: "pc" },
+  [Role.DEPARTMENT_OFFICER]: { place: "P", org: "department" },
+  [Role.DISTRICT_OFFICER]: { place: "D1", org: "pc" },
+  [Role.COMMUNE_OFFICER]: { place: "C11", org: "pc" },
+  [Role.VILLAGE_BOARD_MEMBER]: { place: "V111", org: "village_board" },
+  [Role.VIEWER]: { place: "D1", org: "pc" },
+};
+
+/** The place of an object in a given relation to a home; null when the world has none (a province has no ancestor). */
+export function placeFor(home: Place, relation: Relation): Place | null {
+  const parent = PLACES[home].parent as Place | null;
+  const children = (Object.keys(PLACES) as Place[]).filter((p) => PLACES[p].parent === home);
+  switch (relation) {
+    case "own":
+      return home;
+    case "descendant":
+      return children[0] ?? null;
+    case "ancestor":
+      return parent;
+    case "sibling": {
+      const siblings = (Object.keys(PLACES) as Place[]).filter(
+        (p) => p !== home && PLACES[p].parent === parent,
+      );
+      return siblings[0] ?? null;
+    }
+    case "other_branch": {
+      // Under another branch of the tree: not the home, not above, below or beside it.
+      const homePath = PLACES[home].path;
+      const candidates = (Object.keys(PLACES) as Place[]).filter((p) => {
+        const path = PLACES[p].path;
+        if (path.startsWith(homePath) || homePath.startsWith(path) || PLACES[p].parent === parent)
+          return false;
+        // Same level where the world has one, else any unit of another province.
+        return PLACES[p].level === PLACES[home].level || PLACES[home].level === "province";
+      });
+      return candidates[0] ?? null;
+    }
+  }
+}
+
+/** Symbolic organization ids: the viewer's own org is 1; each place's People's Committee gets its own id. */
+const OWN_ORG = 1;
+function pcOf(place: Place): number {
+  return 100 + Object.keys(PLACES).indexOf(place);
+}
+
+export function viewerFor(role: Role): Viewer {
+  const home = HOMES[role];
+  const place = PLACES[home.place];
+  return {
+    userId: 1,
+    email: `${role}@matrix`,
+    orgId: home.org === "pc" ? pcOf(home.place) : OWN_ORG,
+    orgKind: home.org,
+    unitId: 1,
+    unitPath: place.path,
+    unitLevel: place.level,
+    roles: new Set([role]),
+    sessionId: "matrix",
+  };
+}
+
+/** The organization that owns an object at `place`: the viewer's own for "own", else the place's People's Committee. */
+function ownerOrg(viewer: Viewer, place: Place, relation: Relation): number {
+  return relation === "own" ? viewer.orgId : pcOf(place);
+}
+
+function taskFacts(
+  viewer: Viewer,
+  place: Place,
+  relation: Relation,
+): { read: TaskFacts; write: TaskWriteFacts } {
+  const lead = ownerOrg(viewer, place, relation);
+  const parent = PLACES[place].parent as Place | null;
+  const chain: number[] = [lead];
+  for (let p = parent; p; p = PLACES[p].parent as Place | null) chain.push(pcOf(p));
+  return {
+    read: { touchedUnitPaths: [PLACES[place].path], involvedOrgIds: chain },
+    write: { leadOrgId: lead, parentLeadOrgId: parent ? pcOf(parent) : null, planScopePath: PLACES.P.path },
+  };
+}
+
+type Decision = boolean | null; // null: the operation does not exist for the resource
+
+function decide(
+  viewer: Viewer,
+  resource: Resource,
+  op: Operation,
+  place: Place,
+  relation: Relation,
+): Decision {
+  const path = PLACES[place].path;
+  switch (resource) {
+    case "unit":
+      // Reference data: every signed-in user reads it; only administrators would edit it (no API yet).
+      if (op === "read" || op === "list") return true;
+      if (op === "create" || op === "update" || op === "delete") return viewer.roles.has(Role.SYSTEM_ADMIN);
+      return null;
+    case "plan":
+      if (op === "read" || op === "list") return true;
+      if (op === "approve") return null;
+      return coordinates(viewer, path);
+    case "task":
+    case "assignment": {
+      const f = taskFacts(viewer, place, relation);
+      const read = canReadTask(viewer, f.read);
+      if (op === "read" || op === "list") return read;
+      if (op === "create") return read && canAssignTask(viewer, f.write);
+      if (op === "update") return read && canUpdateTask(viewer, f.write);
+      if (op === "assign") return read && canAssignTask(viewer, f.write);
+      if (op === "approve") return read && canApproveTask(viewer, f.write);
+      return read && canDeleteTask(viewer, f.write);
+    }
+    case "report": {
+      const f = taskFacts(viewer, place, relation);
+      const read = canReadTask(viewer, f.read);
+      if (op === "read" || op === "list") return read;
+      if (op === "create" || op === "update") return read && canUpdateTask(viewer, f.write);
+      if (op === "approve") return read && canApproveTask(viewer, f.write);
+      return null;
+    }
+    case "user": {
+      const target = { userId: 2, orgUnitPath: path, roles: [Role.COMMUNE_OFFICER] };
+      if (op === "read" || op === "list") return canReadUser(viewer, target);
+      if (op === "create") return canManageUsersOf(viewer, path) && canGrantRoles(viewer, target.roles);
+      if (op === "update") return canReadUser(viewer, target) && canDisableUser(viewer, target);
+      if (op === "assign") return canReadUser(viewer, target) && canChangeRolesOf(viewer, target);
+      return null; // users are disabled, never deleted
+    }
+    case "audit_entry":
+      if (op === "read" || op === "list") return canReadAuditEntry(viewer, { scopePath: path });
+      return false; // append-only: nobody writes or deletes entries through the API
+  }
+}
+
+/** Operations the API exposes today, per resource (the HTTP matrix test covers exactly these). */
+export const REACHABLE: Record<Resource, readonly Operation[]> = {
+  unit: ["read", "list"],
+  plan: ["read", "list"],
+  task: ["read", "list"],
+  assignment: [],
+  report: [],
+  user: ["read", "list", "create", "update", "assign"],
+  audit_entry: ["read", "list"],
+};
+
+export interface MatrixCell {
+  role: Role;
+  resource: Resource;
+  operation: Operation;
+  relation: Relation;
+  /** Where the object sits in the symbolic world. */
+  place: Place;
+  allowed: boolean;
+  reachable: boolean;
+}
+
+export function authorizationMatrix(): MatrixCell[] {
+  const cells: MatrixCell[] = [];
+  for (const role of ALL_ROLES) {
+    const viewer = viewerFor(role);
+    for (const resource of RESOURCES) {
+      for (const operation of OPERATIONS) {
+        for (const relation of RELATIONS) {
+          const place = placeFor(HOMES[role].place, relation);
+          if (!place) continue;
+          const allowed = decide(viewer, resource, operation, place, relation);
+          if (allowed === null) continue;
+          cells.push({
+            role,
+            resource,
+            operation,
+            relation,
+            place,
+            allowed,
+            reachable: REACHABLE[resource].includes(operation),
+          });
+        }
+      }
+    }
+  }
+  return cells;
+}
+
+/** The matrix as Markdown, one table per resource (docs/authorization-matrix.md). */
+export function matrixMarkdown(): string {
+  const cells = authorizationMatrix();
+  const lines = [
+    "# Authorization matrix",
+    "",
+    "Emitted by `npm run matrix:emit` from `src/app/authorization-matrix.ts`, which asks the same policy",
+    "functions the server enforces. Do not edit: a test fails when this file drifts from the code.",
+    "",
+    "Each cell: the operations a role may perform on an object in that relation to the role's own unit.",
+    "`own` = the viewer's own unit (and organization); `descendant` = below it; `ancestor` = above it;",
+    "`sibling` = beside it under the same parent; `other_branch` = under another district. A dash: the",
+    "relation does not exist for that role's place (a province has no parent). Operations in *italics*",
+    "are not reachable through the API yet (their mutations come with the assignment workflow); the",
+    "others are each tested over HTTP, allowed and denied.",
+    "",
+    "Roles sit at: " +
+      ALL_ROLES.map((r) => `${r} → ${HOMES[r].place} (${HOMES[r].org})`).join("; ") +
+      ". World: P province; D1, D2 its districts; C11, C12 communes of D1, C21 of D2; V111, V112 villages of C11, V211 of C21; P2 another province, D3 its district.",
+    "",
+  ];
+  for (const resource of RESOURCES) {
+    const ops = OPERATIONS.filter((op) => cells.some((c) => c.resource === resource && c.operation === op));
+    lines.push(
+      `## ${resource}`,
+      "",
+      `| role | ${RELATIONS.join(" | ")} |`,
+      `|---|${RELATIONS.map(() => "---").join("|")}|`,
+    );
+    for (const role of ALL_ROLES) {
+      const row = RELATIONS.map((relation) => {
+        const here = cells.filter(
+          (c) => c.role === role && c.resource === resource && c.relation === relation,
+        );
+        if (here.length === 0) return "—";
+        const allowed = ops.filter((op) => here.some((c) => c.operation === op && c.allowed));
+        if (allowed.length === 0) return "none";
+        return allowed.map((op) => (REACHABLE[resource].includes(op) ? op : `*${op}*`)).join(", ");
+      });
+      lines.push(`| ${role} | ${row.join(" | ")} |`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}

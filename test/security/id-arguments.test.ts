@@ -1,0 +1,354 @@
+import {
+  getNamedType,
+  getNullableType,
+  type GraphQLArgument,
+  type GraphQLInputType,
+  GraphQLInputObjectType,
+  isListType,
+} from "graphql";
+import { getSchema } from "../../src/app/schema";
+import { AuditEntry } from "../../src/audit/audit-entry.entity";
+import { Assessment } from "../../src/criteria/assessment.entity";
+import { CriteriaSet } from "../../src/criteria/criteria-set.entity";
+import { CriteriaSetKind, RecognitionLevel } from "../../src/criteria/criteria.enums";
+import { Criterion } from "../../src/criteria/criterion.entity";
+import { Recognition } from "../../src/criteria/recognition.entity";
+import { type NodeType, toGlobalId } from "../../src/shared/ids";
+import { Role } from "../../src/shared/roles";
+import { makeGroup, makeOrg, makePlan, makeTask, makeTree, makeUser, type Tree } from "../factories";
+import { startTestApp, type TestApp } from "../helpers/server";
+
+/**
+ * Every ID argument of the schema, tried by a commune officer with IDs from a sibling commune and
+ * from another district. Scoped objects (tasks, users, audit entries) must never come back, and a
+ * refusal must look like a missing object; reference data (units, organizations, plans, criteria,
+ * recognitions) is readable by every signed-in user by design, and must not open a way to scoped
+ * data. The walk fails when the schema gains an ID argument this file does not test.
+ */
+interface Foreign {
+  unit: number;
+  org: number;
+  task: number;
+  user: number;
+  audit: number;
+  assessment: number;
+  recognition: number;
+}
+
+describe("ID arguments, tried with IDs from a sibling commune and another district", () => {
+  let app: TestApp;
+  let tree: Tree;
+  let token: string;
+  let plan: number;
+  let group: number;
+  let criteriaSet: number;
+  let criterion: number;
+  const foreign: Record<"sibling" | "otherDistrict", Foreign> = {} as never;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const ds = app.db.ds;
+    tree = await makeTree(ds, 2, 2, 1, "Khóa");
+    const home = await makeOrg(ds, { unit: tree.communes[0][0] });
+    const viewer = await makeUser(ds, { org: home, roles: [Role.COMMUNE_OFFICER] });
+    token = await app.tokenFor(viewer);
+    const p = await makePlan(ds, { scope: tree.province });
+    plan = p.id;
+    group = (await makeGroup(ds, p, 1, "Nhóm 1")).id;
+    const set = await ds.getRepository(CriteriaSet).save({
+      code: "KHOA",
+      kind: CriteriaSetKind.COMMUNE,
+      name: "Bộ tiêu chí thử",
+      decision: "QĐ thử",
+      periodStartYear: 2021,
+      criteriaCount: 1,
+      sources: [],
+    });
+    criteriaSet = set.id;
+    criterion = (
+      await ds.getRepository(Criterion).save({ setId: set.id, no: 1, name: "Quy hoạch", sources: [] })
+    ).id;
+    for (const [key, unit] of [
+      ["sibling", tree.communes[0][1]],
+      ["otherDistrict", tree.communes[1][0]],
+    ] as const) {
+      const org = await makeOrg(ds, { unit });
+      const task = await makeTask(ds, { plan: p, lead: org, units: [unit], code: `K-${key}` });
+      const user = await makeUser(ds, { org, roles: [Role.COMMUNE_OFFICER] });
+      const audit = await ds.getRepository(AuditEntry).insert({
+        action: "fixture",
+        objectType: "Task",
+        objectId: task.id,
+        scopePath: unit.path,
+        requestId: key,
+      });
+      const assessment = await ds
+        .getRepository(Assessment)
+        .save({ unitId: unit.id, criterionId: criterion, year: 2022, met: true, sources: [] });
+      const recognition = await ds
+        .getRepository(Recognition)
+        .save({ unitId: unit.id, level: RecognitionLevel.NTM, standardYear: 2021, sources: [] });
+      foreign[key] = {
+        unit: unit.id,
+        org: org.id,
+        task: task.id,
+        user: user.id,
+        audit: Number(audit.identifiers[0].id),
+        assessment: assessment.id,
+        recognition: recognition.id,
+      };
+    }
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const as = <T = Record<string, unknown>>(q: string, v?: Record<string, unknown>) =>
+    app.gqlAs<T>(token, q, v);
+  const gid = (t: NodeType, id: number) => toGlobalId(t, id);
+  const code = (r: { errors?: Array<{ extensions?: { code?: string } }> }) => r.errors?.[0]?.extensions?.code;
+
+  /** A single read that must answer exactly like a read of an ID that matches nothing. */
+  async function hidden(field: string, type: NodeType, id: number) {
+    const q = `query($id: ID!) { ${field}(id: $id) { id } }`;
+    const r = await as(q, { id: gid(type, id) });
+    const missing = await as(q, { id: gid(type, 4_000_000_000) });
+    expect(r.data).toBeNull();
+    expect(r.errors?.map((e) => [e.message, e.extensions])).toEqual(
+      missing.errors?.map((e) => [e.message, e.extensions]),
+    );
+  }
+  async function readable(field: string, type: NodeType, id: number) {
+    const r = await as<Record<string, { id: string }>>(`query($id: ID!) { ${field}(id: $id) { id } }`, {
+      id: gid(type, id),
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data![field].id).toBe(gid(type, id));
+  }
+  /** A task list filtered by a foreign ID: none of the foreign tasks may appear. */
+  async function noForeignTasks(filter: string, f: Foreign) {
+    const r = await as<{ tasks: { nodes: Array<{ id: string }> } }>(
+      `{ tasks(first: 100, filter: { ${filter} }) { nodes { id } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.tasks.nodes.map((n) => n.id)).not.toContain(gid("Task", f.task));
+  }
+  async function refusedMutation(
+    mutation: string,
+    vars: Record<string, unknown>,
+    table: string,
+    id: number | null,
+  ) {
+    const before = await app.db.ds.query(`SELECT COUNT(*) AS n, MAX(updated_at) AS u FROM ${table}`);
+    const r = await as<{ r: { userErrors: Array<{ code: string }> } }>(mutation, vars);
+    expect(r.errors).toBeUndefined();
+    // NOT_FOUND for the foreign object, as for a missing one; FORBIDDEN may join it for the roles asked.
+    const codes = r.data!.r.userErrors.map((e) => e.code);
+    expect(codes).toContain("NOT_FOUND");
+    expect(codes.filter((c) => c !== "NOT_FOUND" && c !== "FORBIDDEN")).toEqual([]);
+    expect(await app.db.ds.query(`SELECT COUNT(*) AS n, MAX(updated_at) AS u FROM ${table}`)).toEqual(before);
+    if (id !== null) {
+      const row = await app.db.ds.query("SELECT status, version FROM app_user WHERE id = ?", [id]);
+      expect(row[0]).toEqual({ status: "active", version: 1 });
+    }
+  }
+
+  /** One probe per ID argument ("Type.field.argument" or "InputType.field"), run for both foreign places. */
+  const CASES: Record<string, (f: Foreign) => Promise<void>> = {
+    "Query.node.id": async (f) => {
+      for (const [type, id] of [
+        ["Task", f.task],
+        ["User", f.user],
+        ["AuditEntry", f.audit],
+      ] as const) {
+        const r = await as<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, {
+          id: gid(type, id),
+        });
+        expect([type, r.errors, r.data?.node]).toEqual([type, undefined, null]);
+      }
+    },
+    "Query.nodes.ids": async (f) => {
+      const r = await as<{ nodes: unknown[] }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+        ids: [gid("Task", f.task), gid("User", f.user), gid("AuditEntry", f.audit)],
+      });
+      expect(r.data!.nodes).toEqual([null, null, null]);
+    },
+    "Query.task.id": (f) => hidden("task", "Task", f.task),
+    "Query.user.id": (f) => hidden("user", "User", f.user),
+    "Query.auditEntry.id": (f) => hidden("auditEntry", "AuditEntry", f.audit),
+    "Query.unit.id": (f) => readable("unit", "Unit", f.unit),
+    "Query.organization.id": (f) => readable("organization", "Organization", f.org),
+    "Query.plan.id": () => readable("plan", "Plan", plan),
+    "Query.criteriaSet.id": () => readable("criteriaSet", "CriteriaSet", criteriaSet),
+    "Query.assessment.id": (f) => readable("assessment", "Assessment", f.assessment),
+    "Query.recognition.id": (f) => readable("recognition", "Recognition", f.recognition),
+    "TaskFilter.planId": (f) => noForeignTasks(`planId: "${gid("Plan", plan)}"`, f),
+    "TaskFilter.groupId": (f) => noForeignTasks(`groupId: "${gid("TaskGroup", group)}"`, f),
+    "TaskFilter.parentId": (f) => noForeignTasks(`parentId: "${gid("Task", f.task)}"`, f),
+    "TaskFilter.organizationId": (f) => noForeignTasks(`organizationId: "${gid("Organization", f.org)}"`, f),
+    "TaskFilter.unitId": (f) => noForeignTasks(`unitId: "${gid("Unit", f.unit)}"`, f),
+    "UserFilter.organizationId": async (f) => {
+      const r = await as<{ users: { nodes: unknown[] } }>(
+        `query($o: ID) { users(first: 100, filter: { organizationId: $o }) { nodes { id } } }`,
+        {
+          o: gid("Organization", f.org),
+        },
+      );
+      expect(r.data!.users.nodes).toEqual([]);
+    },
+    "AuditFilter.objectId": async (f) => {
+      const r = await as(
+        `query($o: ID) { auditEntries(first: 10, filter: { objectId: $o }) { nodes { id } } }`,
+        { o: gid("Task", f.task) },
+      );
+      expect(code(r)).toBe("FORBIDDEN");
+      expect(r.raw).not.toContain(gid("AuditEntry", f.audit));
+    },
+    "AuditFilter.actorUserId": async (f) => {
+      const r = await as(
+        `query($o: ID) { auditEntries(first: 10, filter: { actorUserId: $o }) { nodes { id } } }`,
+        { o: gid("User", f.user) },
+      );
+      expect(code(r)).toBe("FORBIDDEN");
+    },
+    "Mutation.disableUser.id": (f) =>
+      refusedMutation(
+        `mutation($id: ID!) { r: disableUser(id: $id, version: 1) { userErrors { code } } }`,
+        { id: gid("User", f.user) },
+        "app_user",
+        f.user,
+      ),
+    "Mutation.enableUser.id": (f) =>
+      refusedMutation(
+        `mutation($id: ID!) { r: enableUser(id: $id, version: 1) { userErrors { code } } }`,
+        { id: gid("User", f.user) },
+        "app_user",
+        f.user,
+      ),
+    "Mutation.setUserRoles.id": (f) =>
+      refusedMutation(
+        `mutation($id: ID!) { r: setUserRoles(id: $id, roles: [VIEWER], version: 1) { userErrors { code } } }`,
+        { id: gid("User", f.user) },
+        "app_user",
+        f.user,
+      ),
+    "CreateUserInput.organizationId": (f) =>
+      refusedMutation(
+        `mutation($i: CreateUserInput!) { r: createUser(input: $i) { userErrors { code } } }`,
+        {
+          i: {
+            email: `k${f.org}@test.backan.gov.vn`,
+            displayName: "Khóa",
+            organizationId: gid("Organization", f.org),
+            roles: ["VIEWER"],
+            password: "Một mật khẩu đủ dài 2022",
+          },
+        },
+        "app_user",
+        null,
+      ),
+    // Reference data: readable by design; the filters return units, organizations and criteria facts only.
+    "UnitFilter.parentId": async (f) => {
+      const r = await as(`query($i: ID) { units(first: 5, filter: { parentId: $i }) { totalCount } }`, {
+        i: gid("Unit", f.unit),
+      });
+      expect(r.errors).toBeUndefined();
+    },
+    "UnitFilter.withinId": async (f) => {
+      const r = await as(`query($i: ID) { units(first: 5, filter: { withinId: $i }) { totalCount } }`, {
+        i: gid("Unit", f.unit),
+      });
+      expect(r.errors).toBeUndefined();
+    },
+    "OrganizationFilter.unitId": async (f) => {
+      const r = await as<{ organizations: { totalCount: number } }>(
+        `query($i: ID) { organizations(first: 5, filter: { unitId: $i }) { totalCount } }`,
+        { i: gid("Unit", f.unit) },
+      );
+      expect(r.data!.organizations.totalCount).toBe(1);
+    },
+    "OrganizationFilter.withinUnitId": async (f) => {
+      const r = await as(
+        `query($i: ID) { organizations(first: 5, filter: { withinUnitId: $i }) { totalCount } }`,
+        { i: gid("Unit", f.unit) },
+      );
+      expect(r.errors).toBeUndefined();
+    },
+    "PlanFilter.scopeUnitId": async (f) => {
+      const r = await as<{ plans: { totalCount: number } }>(
+        `query($i: ID) { plans(first: 5, filter: { scopeUnitId: $i }) { totalCount } }`,
+        { i: gid("Unit", f.unit) },
+      );
+      expect(r.data!.plans.totalCount).toBe(0);
+    },
+    "AssessmentFilter.unitId": async (f) => {
+      const r = await as<{ assessments: { totalCount: number } }>(
+        `query($i: ID) { assessments(first: 5, filter: { unitId: $i }) { totalCount } }`,
+        { i: gid("Unit", f.unit) },
+      );
+      expect(r.data!.assessments.totalCount).toBe(1);
+    },
+    "AssessmentFilter.criteriaSetId": async () => {
+      const r = await as(
+        `query($i: ID) { assessments(first: 5, filter: { criteriaSetId: $i }) { totalCount } }`,
+        { i: gid("CriteriaSet", criteriaSet) },
+      );
+      expect(r.errors).toBeUndefined();
+    },
+    "AssessmentFilter.criterionId": async () => {
+      const r = await as(
+        `query($i: ID) { assessments(first: 5, filter: { criterionId: $i }) { totalCount } }`,
+        { i: gid("Criterion", criterion) },
+      );
+      expect(r.errors).toBeUndefined();
+    },
+    "RecognitionFilter.unitId": async (f) => {
+      const r = await as<{ recognitions: { totalCount: number } }>(
+        `query($i: ID) { recognitions(first: 5, filter: { unitId: $i }) { totalCount } }`,
+        { i: gid("Unit", f.unit) },
+      );
+      expect(r.data!.recognitions.totalCount).toBe(1);
+    },
+  };
+
+  function idArguments(schema: Awaited<ReturnType<typeof getSchema>>): string[] {
+    const found = new Set<string>();
+    const isId = (t: GraphQLInputType) => getNamedType(t).name === "ID";
+    const visitInput = (type: GraphQLInputType, seen: Set<string>) => {
+      const named = getNamedType(type);
+      if (!(named instanceof GraphQLInputObjectType) || seen.has(named.name)) return;
+      seen.add(named.name);
+      for (const field of Object.values(named.getFields())) {
+        if (isId(field.type)) found.add(`${named.name}.${field.name}`);
+        else visitInput(field.type, seen);
+      }
+    };
+    const visitArgs = (owner: string, field: string, args: readonly GraphQLArgument[]) => {
+      for (const a of args) {
+        if (isId(a.type)) found.add(`${owner}.${field}.${a.name}`);
+        else visitInput(a.type, new Set());
+      }
+    };
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith("__") || !("getFields" in type) || type instanceof GraphQLInputObjectType)
+        continue;
+      for (const field of Object.values(type.getFields())) {
+        if ("args" in field) visitArgs(type.name, field.name, field.args);
+      }
+    }
+    void isListType;
+    void getNullableType;
+    return [...found].sort();
+  }
+
+  it("has a probe for every ID argument in the schema", async () => {
+    const args = idArguments(await getSchema());
+    expect(args.length).toBeGreaterThan(20);
+    expect(args.filter((a) => !(a in CASES))).toEqual([]);
+  });
+
+  it.each(Object.keys(CASES).sort())("%s: sibling commune and another district", async (key) => {
+    await CASES[key](foreign.sibling);
+    await CASES[key](foreign.otherDistrict);
+  });
+});
