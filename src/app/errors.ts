@@ -49,7 +49,7 @@ export function createErrorFormatter(logger: Logger, opts: { hideSuggestions: bo
     const code = formatted.extensions?.code;
     if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
       const message = opts.hideSuggestions
-        ? formatted.message.replace(/ ?Did you mean .*$/s, "")
+        ? formatted.message.replace(/ ?Did you mean .*$/s, "").replace(/ ?\[Suggestion hidden\]\??$/, "")
         : formatted.message;
       return { ...base, message, extensions: { code } };
     }

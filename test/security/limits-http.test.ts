@@ -52,3 +52,38 @@ describe("operation limits on the real server", () => {
     },
   );
 });
+
+describe("production hardening", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ production: true });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it("turns introspection off", async () => {
+    const r = await app.gql(`{ __schema { queryType { name } } }`);
+    expect(r.status).toBe(400);
+    expect(r.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(r.raw).not.toContain("queryType");
+  });
+
+  it("gives no field suggestions", async () => {
+    const r = await app.gql(`{ units(first: 1) { nodes { nmae } } }`);
+    expect(r.errors?.[0].message).toBe('Cannot query field "nmae" on type "Unit".');
+  });
+
+  it("refuses a simple cross-site request (Apollo's CSRF prevention)", async () => {
+    // A form post or a GET without a preflight-forcing header is what a hostile page can send.
+    const get = await fetch(`${app.url}/graphql?query=${encodeURIComponent("{ __typename }")}`);
+    expect(get.status).toBe(400);
+    const form = await fetch(`${app.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
+    expect(form.status).toBe(400);
+    expect(await form.text()).toMatch(/CSRF/i);
+  });
+});
