@@ -18,6 +18,14 @@ import { FundingAllocation } from "../funding/funding-allocation.entity";
 import { taskById } from "../tasks/task.loaders";
 import { unitById } from "../units/unit.loaders";
 import { visibleUserById } from "../users/user.loaders";
+import {
+  reportingPeriodById,
+  visibleAssignmentById,
+  visibleAttachmentById,
+  visibleCommentById,
+  visibleExtensionById,
+  visibleReportById,
+} from "../workflow/workflow.loaders";
 import { visibleAuditEntryById } from "../audit/audit.loaders";
 
 const fundingById = byIdLoader(FundingAllocation);
@@ -39,6 +47,12 @@ const LOADERS: Record<NodeType, (ctx: Context) => DataLoader<number, object | nu
   FundingAllocation: fundingById,
   User: visibleUserById,
   AuditEntry: visibleAuditEntryById,
+  Assignment: visibleAssignmentById,
+  ReportingPeriod: reportingPeriodById,
+  ProgressReport: visibleReportById,
+  Attachment: visibleAttachmentById,
+  DeadlineExtension: visibleExtensionById,
+  TaskComment: visibleCommentById,
 };
 
 async function loadNode(ctx: Context, gid: string): Promise<(object & { __typename: string }) | null> {

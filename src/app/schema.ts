@@ -27,6 +27,7 @@ import {
 import { TaskResolver } from "../tasks/task.resolver";
 import { UnitResolver } from "../units/unit.resolver";
 import { NodeResolver } from "./node.resolver";
+import { AssignmentResolver, TaskWorkflowResolver, WorkflowMutations } from "../workflow/workflow.resolver";
 import { AuditResolver } from "../audit/audit.resolver";
 import { UserResolver } from "../users/user.resolver";
 
@@ -57,6 +58,9 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   RecognitionFieldsResolver,
   UserResolver,
   AuditResolver,
+  WorkflowMutations,
+  AssignmentResolver,
+  TaskWorkflowResolver,
 ];
 
 let cached: Promise<GraphQLSchema> | null = null;

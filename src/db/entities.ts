@@ -1,5 +1,9 @@
 import { AuditEntry } from "../audit/audit-entry.entity";
 import { RefreshToken, User, UserRole } from "../auth/user.entity";
+import { CalendarDay } from "../calendar/calendar-day.entity";
+import { Assignment, AssignmentEvent } from "../workflow/assignment.entity";
+import { DeadlineExtension, DueDateChange, TaskComment } from "../workflow/extension.entity";
+import { Attachment, ProgressReport, ReportFigure, ReportingPeriod } from "../workflow/report.entity";
 import { Assessment, IndicatorValue } from "../criteria/assessment.entity";
 import { CriteriaSet } from "../criteria/criteria-set.entity";
 import { Criterion, Indicator } from "../criteria/criterion.entity";
@@ -37,4 +41,14 @@ export const ENTITIES = [
   UserRole,
   RefreshToken,
   AuditEntry,
+  Assignment,
+  AssignmentEvent,
+  ReportingPeriod,
+  ProgressReport,
+  ReportFigure,
+  Attachment,
+  DeadlineExtension,
+  DueDateChange,
+  TaskComment,
+  CalendarDay,
 ];

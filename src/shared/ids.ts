@@ -20,6 +20,12 @@ export const NODE_TYPES = [
   "FundingAllocation",
   "User",
   "AuditEntry",
+  "Assignment",
+  "ReportingPeriod",
+  "ProgressReport",
+  "Attachment",
+  "DeadlineExtension",
+  "TaskComment",
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 

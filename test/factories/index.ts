@@ -1,4 +1,6 @@
 import type { DataSource } from "typeorm";
+import { Assignment, AssignmentRole } from "../../src/workflow/assignment.entity";
+import { AssignmentStatus } from "../../src/workflow/assignment.states";
 import { hashPassword } from "../../src/auth/password";
 import { User, UserRole } from "../../src/auth/user.entity";
 import type { Role } from "../../src/shared/roles";
@@ -213,4 +215,28 @@ export async function makeUser(
   );
   if (roles.length) await ds.getRepository(UserRole).insert(roles.map((role) => ({ userId: user.id, role })));
   return user;
+}
+
+/** An assignment of `task` to `org` (the task's lead by default), in a given status. */
+export async function makeAssignment(
+  ds: DataSource,
+  input: {
+    task: Task;
+    org: Organization;
+    assigner: Organization;
+    role?: "lead" | "cooperating";
+    status?: string;
+  },
+): Promise<Assignment> {
+  const repo = ds.getRepository(Assignment);
+  return repo.save(
+    repo.create({
+      taskId: input.task.id,
+      orgId: input.org.id,
+      assignerOrgId: input.assigner.id,
+      role: input.role === "cooperating" ? AssignmentRole.COOPERATING : AssignmentRole.LEAD,
+      status: (input.status ?? AssignmentStatus.ACCEPTED) as AssignmentStatus,
+      dueDate: input.task.dueDate,
+    }),
+  );
 }

@@ -15,7 +15,16 @@ import { Criterion } from "../../src/criteria/criterion.entity";
 import { Recognition } from "../../src/criteria/recognition.entity";
 import { type NodeType, toGlobalId } from "../../src/shared/ids";
 import { Role } from "../../src/shared/roles";
-import { makeGroup, makeOrg, makePlan, makeTask, makeTree, makeUser, type Tree } from "../factories";
+import {
+  makeAssignment,
+  makeGroup,
+  makeOrg,
+  makePlan,
+  makeTask,
+  makeTree,
+  makeUser,
+  type Tree,
+} from "../factories";
 import { startTestApp, type TestApp } from "../helpers/server";
 
 /**
@@ -26,6 +35,7 @@ import { startTestApp, type TestApp } from "../helpers/server";
  * data. The walk fails when the schema gains an ID argument this file does not test.
  */
 interface Foreign {
+  assignment: number;
   unit: number;
   org: number;
   task: number;
@@ -43,6 +53,7 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
   let group: number;
   let criteriaSet: number;
   let criterion: number;
+  let ownTask: number;
   const foreign: Record<"sibling" | "otherDistrict", Foreign> = {} as never;
 
   beforeAll(async () => {
@@ -51,9 +62,20 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
     tree = await makeTree(ds, 2, 2, 1, "Khóa");
     const home = await makeOrg(ds, { unit: tree.communes[0][0] });
     const viewer = await makeUser(ds, { org: home, roles: [Role.COMMUNE_OFFICER] });
+    const districtPc = await makeOrg(ds, { unit: tree.districts[0] });
+    await makeOrg(ds, { unit: tree.villages[0][0][0], name: "Ban phát triển thôn" });
     token = await app.tokenFor(viewer);
     const p = await makePlan(ds, { scope: tree.province });
     plan = p.id;
+    const mine = await makeTask(ds, {
+      plan: p,
+      lead: home,
+      units: [tree.communes[0][0]],
+      code: "K-own",
+      dueDate: "2030-12-31",
+    });
+    await makeAssignment(ds, { task: mine, org: home, assigner: districtPc });
+    ownTask = mine.id;
     group = (await makeGroup(ds, p, 1, "Nhóm 1")).id;
     const set = await ds.getRepository(CriteriaSet).save({
       code: "KHOA",
@@ -75,6 +97,7 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
       const org = await makeOrg(ds, { unit });
       const task = await makeTask(ds, { plan: p, lead: org, units: [unit], code: `K-${key}` });
       const user = await makeUser(ds, { org, roles: [Role.COMMUNE_OFFICER] });
+      const assignment = await makeAssignment(ds, { task, org, assigner: districtPc, status: "assigned" });
       const audit = await ds.getRepository(AuditEntry).insert({
         action: "fixture",
         objectType: "Task",
@@ -89,6 +112,7 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
         .getRepository(Recognition)
         .save({ unitId: unit.id, level: RecognitionLevel.NTM, standardYear: 2021, sources: [] });
       foreign[key] = {
+        assignment: assignment.id,
         unit: unit.id,
         org: org.id,
         task: task.id,
@@ -151,6 +175,40 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
       const row = await app.db.ds.query("SELECT status, version FROM app_user WHERE id = ?", [id]);
       expect(row[0]).toEqual({ status: "active", version: 1 });
     }
+  }
+
+  /** The commune delegates its own task to its village, with one foreign ID swapped in: refused, nothing written. */
+  async function delegateRefused(
+    swap: { taskId?: string; subtask?: Record<string, unknown> },
+    expected: string,
+  ) {
+    const village = tree.villages[0][0][0];
+    const villageOrg = (
+      await app.db.ds.query("SELECT id FROM organization WHERE unit_id = ?", [village.id])
+    )[0];
+    const leadOrganizationId = villageOrg
+      ? gid("Organization", villageOrg.id)
+      : gid("Organization", 4_000_000_000);
+    const before = await app.db.ds.query(
+      "SELECT (SELECT COUNT(*) FROM task) t, (SELECT COUNT(*) FROM assignment) a",
+    );
+    const version = Number(
+      (await app.db.ds.query("SELECT version FROM task WHERE id = ?", [ownTask]))[0].version,
+    );
+    const r = await as<{ r: { userErrors: Array<{ code: string }> } }>(
+      `mutation($i: DelegateTaskInput!) { r: delegateTask(input: $i) { userErrors { code } } }`,
+      {
+        i: {
+          taskId: swap.taskId ?? gid("Task", ownTask),
+          version,
+          subtasks: [{ leadOrganizationId, ...swap.subtask }],
+        },
+      },
+    );
+    expect(r.data!.r.userErrors.map((e) => e.code)).toContain(expected);
+    expect(
+      await app.db.ds.query("SELECT (SELECT COUNT(*) FROM task) t, (SELECT COUNT(*) FROM assignment) a"),
+    ).toEqual(before);
   }
 
   /** One probe per ID argument ("Type.field.argument" or "InputType.field"), run for both foreign places. */
@@ -247,6 +305,28 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
         "app_user",
         null,
       ),
+    "TransitionAssignmentInput.assignmentId": async (f) => {
+      const before = await app.db.ds.query("SELECT status, version FROM assignment WHERE id = ?", [
+        f.assignment,
+      ]);
+      const r = await as<{ r: { userErrors: Array<{ code: string }> } }>(
+        `mutation($i: TransitionAssignmentInput!) { r: transitionAssignment(input: $i) { userErrors { code message } } }`,
+        { i: { assignmentId: gid("Assignment", f.assignment), action: "ACCEPT", version: 1 } },
+      );
+      expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
+      expect(
+        await app.db.ds.query("SELECT status, version FROM assignment WHERE id = ?", [f.assignment]),
+      ).toEqual(before);
+    },
+    "DelegateTaskInput.taskId": (f) => delegateRefused({ taskId: gid("Task", f.task) }, "NOT_FOUND"),
+    "SubtaskInput.leadOrganizationId": (f) =>
+      delegateRefused({ subtask: { leadOrganizationId: gid("Organization", f.org) } }, "FORBIDDEN"),
+    "SubtaskInput.cooperatingOrganizationIds": (f) =>
+      delegateRefused({ subtask: { cooperatingOrganizationIds: [gid("Organization", f.org)] } }, "FORBIDDEN"),
+    "SubtaskInput.unitIds": (f) =>
+      delegateRefused({ subtask: { unitIds: [gid("Unit", f.unit)] } }, "FORBIDDEN"),
+    "SubtaskInput.assigneeUserId": (f) =>
+      delegateRefused({ subtask: { assigneeUserId: gid("User", f.user) } }, "BAD_USER_INPUT"),
     // Reference data: readable by design; the filters return units, organizations and criteria facts only.
     "UnitFilter.parentId": async (f) => {
       const r = await as(`query($i: ID) { units(first: 5, filter: { parentId: $i }) { totalCount } }`, {
