@@ -27,6 +27,7 @@ import {
 import { TaskResolver } from "../tasks/task.resolver";
 import { UnitResolver } from "../units/unit.resolver";
 import { NodeResolver } from "./node.resolver";
+import { TaskCommentResolver } from "../workflow/comment.resolver";
 import { AssignmentResolver, TaskWorkflowResolver, WorkflowMutations } from "../workflow/workflow.resolver";
 import { AuditResolver } from "../audit/audit.resolver";
 import { UserResolver } from "../users/user.resolver";
@@ -61,6 +62,7 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   WorkflowMutations,
   AssignmentResolver,
   TaskWorkflowResolver,
+  TaskCommentResolver,
 ];
 
 let cached: Promise<GraphQLSchema> | null = null;

@@ -25,6 +25,7 @@ export const SEED_TABLES = [
   "task",
   "task_cooperator",
   "task_unit",
+  "assignment",
   "recognition",
   "funding_allocation",
 ] as const;

@@ -8,9 +8,11 @@ import { TaskGroup } from "../plans/task-group.entity";
 import { Confidence } from "../shared/provenance";
 import { TaskStatus } from "../tasks/task.enums";
 import { Task, TaskCooperator, TaskUnit } from "../tasks/task.entity";
+import { Assignment, AssignmentRole } from "../workflow/assignment.entity";
+import { AssignmentStatus } from "../workflow/assignment.states";
 import { REFERENCE, confidenceOf, joinNote, sourceCodes } from "./reference-data";
 import type { SeedContext } from "./seed-context";
-import { COORDINATION_OFFICE_CODE, type OrgRegistry } from "./seed-organizations";
+import { COORDINATION_OFFICE_CODE, type OrgRegistry, peoplesCommitteeCode } from "./seed-organizations";
 import type { UnitRegistry } from "./seed-units";
 
 const plan = REFERENCE.plan2022;
@@ -114,6 +116,24 @@ export async function seedTasks(
     }
     for (const unitId of extra.units) {
       await ctx.ensure(TaskUnit, { taskId: task.id, unitId }, () => ({ taskId: task.id, unitId }));
+    }
+    // The plan gives each task to its lead and cooperating organizations: one assignment each,
+    // from the provincial People's Committee that issued the plan.
+    const assigner = orgs.get(peoplesCommitteeCode(REFERENCE.province.code)).id;
+    const parts = [
+      { orgId: lead.id, role: AssignmentRole.LEAD },
+      ...extra.cooperators.map((orgId) => ({ orgId, role: AssignmentRole.COOPERATING })),
+    ];
+    for (const part of parts) {
+      await ctx.ensure(Assignment, { taskId: task.id, orgId: part.orgId }, () => ({
+        taskId: task.id,
+        orgId: part.orgId,
+        assigneeUserId: null,
+        role: part.role,
+        assignerOrgId: assigner,
+        status: AssignmentStatus.ASSIGNED,
+        dueDate: task.dueDate,
+      }));
     }
   }
 }

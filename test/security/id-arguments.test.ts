@@ -133,8 +133,11 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
   const code = (r: { errors?: Array<{ extensions?: { code?: string } }> }) => r.errors?.[0]?.extensions?.code;
 
   /** A single read that must answer exactly like a read of an ID that matches nothing. */
-  async function hidden(field: string, type: NodeType, id: number) {
-    const q = `query($id: ID!) { ${field}(id: $id) { id } }`;
+  async function hidden(field: string, type: NodeType, id: number, arg = "id") {
+    const q =
+      arg === "id"
+        ? `query($id: ID!) { ${field}(id: $id) { id } }`
+        : `query($id: ID!) { ${field}(${arg}: $id, first: 1) { totalCount } }`;
     const r = await as(q, { id: gid(type, id) });
     const missing = await as(q, { id: gid(type, 4_000_000_000) });
     expect(r.data).toBeNull();
@@ -317,6 +320,16 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
       expect(
         await app.db.ds.query("SELECT status, version FROM assignment WHERE id = ?", [f.assignment]),
       ).toEqual(before);
+    },
+    "Query.taskComments.taskId": (f) => hidden("taskComments", "Task", f.task, "taskId"),
+    "AddTaskCommentInput.taskId": async (f) => {
+      const before = await app.db.ds.query("SELECT COUNT(*) AS n FROM task_comment");
+      const r = await as<{ r: { userErrors: Array<{ code: string }> } }>(
+        `mutation($i: AddTaskCommentInput!) { r: addTaskComment(input: $i) { userErrors { code } } }`,
+        { i: { taskId: gid("Task", f.task), body: "Khóa" } },
+      );
+      expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
+      expect(await app.db.ds.query("SELECT COUNT(*) AS n FROM task_comment")).toEqual(before);
     },
     "DelegateTaskInput.taskId": (f) => delegateRefused({ taskId: gid("Task", f.task) }, "NOT_FOUND"),
     "SubtaskInput.leadOrganizationId": (f) =>
