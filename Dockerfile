@@ -18,7 +18,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# The code and dependencies stay owned by root: the service only reads them.
+# The code and dependencies stay owned by root: the service only reads them. Evidence files are
+# written to a volume mounted here (docker-compose.yml).
+RUN mkdir -p /var/lib/ntm/attachments && chown node:node /var/lib/ntm/attachments
 USER node
 EXPOSE 4000
 CMD ["node", "dist/src/index.js"]

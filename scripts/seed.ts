@@ -1,12 +1,14 @@
 /**
  * Seeds the Bắc Kạn 2022 plan into DATABASE_URL (npm run seed): creates the database if missing,
- * applies pending migrations, then inserts whatever of the reference data is not there yet.
+ * applies pending migrations, then inserts whatever of the reference data and of the working
+ * calendar (src/seed/calendar-vn.ts) is not there yet.
  * Prints the rows inserted per table as one JSON line; safe to run again (all zero the second time).
  */
 import "reflect-metadata";
 import { ConfigError, loadConfig } from "../src/config/env";
 import { createDataSource, ensureDatabase } from "../src/db/data-source";
 import { seedBacKan2022 } from "../src/seed/bac-kan-2022";
+import { seedCalendar } from "../src/seed/calendar-vn";
 import { seedDemoUsers } from "../src/seed/demo-users";
 
 async function main(): Promise<void> {
@@ -26,8 +28,9 @@ async function main(): Promise<void> {
   try {
     await ds.runMigrations({ transaction: "each" });
     const inserted = await seedBacKan2022(ds);
+    const calendarDays = await seedCalendar(ds);
     const demoUsers = config.seedDemoUsers ? await seedDemoUsers(ds) : 0;
-    process.stdout.write(`${JSON.stringify({ database: name, inserted, demoUsers })}\n`);
+    process.stdout.write(`${JSON.stringify({ database: name, inserted, calendarDays, demoUsers })}\n`);
   } finally {
     await ds.destroy();
   }

@@ -4,6 +4,7 @@ import { createDataSource, ensureDatabase } from "../db/data-source";
 import { checkRedis } from "../queue/connection";
 import type { Logger } from "../shared/logger";
 import { isDatabaseEmpty, seedBacKan2022 } from "../seed/bac-kan-2022";
+import { seedCalendar } from "../seed/calendar-vn";
 import { seedDemoUsers } from "../seed/demo-users";
 
 export class StartupError extends Error {}
@@ -41,6 +42,12 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<D
       const users = await seedDemoUsers(ds);
       logger.info({ users }, "demo users seeded (see README; never in production)");
     }
+  }
+  // The working calendar (holidays, days off, worked Saturdays): idempotent, so every start adds
+  // the days a newer release knows and the table lacks.
+  if (config.seedOnStart) {
+    const days = await seedCalendar(ds);
+    if (days > 0) logger.info({ days }, "working calendar 2022–2027 seeded (src/seed/calendar-vn.ts)");
   }
   return ds;
 }

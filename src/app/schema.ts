@@ -31,6 +31,8 @@ import { TaskCommentResolver } from "../workflow/comment.resolver";
 import { AssignmentResolver, TaskWorkflowResolver, WorkflowMutations } from "../workflow/workflow.resolver";
 import { AuditResolver } from "../audit/audit.resolver";
 import { UserResolver } from "../users/user.resolver";
+import { REPORT_RESOLVERS } from "../workflow/report.resolver";
+import { DEADLINE_RESOLVERS } from "../workflow/extension.resolver";
 
 type ResolverClass = new () => object;
 
@@ -63,6 +65,8 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   AssignmentResolver,
   TaskWorkflowResolver,
   TaskCommentResolver,
+  ...REPORT_RESOLVERS,
+  ...DEADLINE_RESOLVERS,
 ];
 
 let cached: Promise<GraphQLSchema> | null = null;

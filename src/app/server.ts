@@ -10,6 +10,8 @@ import type { Config } from "../config/env";
 import { type Clock, systemClock } from "../shared/clock";
 import { type Context, createContext, Loaders } from "../shared/context";
 import type { Logger } from "../shared/logger";
+import { type AttachmentStore, DiskAttachmentStore } from "../workflow/attachment-storage";
+import { createAttachmentHandler } from "../workflow/attachment-upload";
 import { createArmor } from "./armor";
 import { createErrorFormatter } from "./errors";
 import { getSchema } from "./schema";
@@ -22,6 +24,8 @@ export interface ServerDeps {
   redis: Redis;
   logger: Logger;
   clock?: Clock;
+  /** Where evidence files go; files under config.attachments.dir by default. */
+  attachmentStore?: AttachmentStore;
 }
 
 export interface AppServer {
@@ -110,7 +114,10 @@ function authenticationPlugin(ds: DataSource, config: Config, clock: Clock): Apo
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** The API: Apollo Server on node:http, with /graphql and /health. Used by index.ts and by tests. */
+/**
+ * The API: Apollo Server on node:http, with /graphql, /health and /attachments (evidence files).
+ * Used by index.ts and by tests.
+ */
 export async function createServer(deps: ServerDeps): Promise<AppServer> {
   const { config, ds, redis, logger } = deps;
   const clock = deps.clock ?? systemClock;
@@ -135,6 +142,14 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     ],
   });
   await apollo.start();
+  const handleAttachments = createAttachmentHandler({
+    config,
+    ds,
+    redis,
+    logger,
+    clock,
+    store: deps.attachmentStore ?? new DiskAttachmentStore(config.attachments.dir),
+  });
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => {
     let body: unknown = undefined;
@@ -195,6 +210,10 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/health") {
       sendJson(res, 200, { status: "ok" });
+      return;
+    }
+    if (url.pathname === "/attachments" || url.pathname.startsWith("/attachments/")) {
+      void handleAttachments(req, res, url, requestId);
       return;
     }
     if (url.pathname !== "/graphql") {

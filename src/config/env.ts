@@ -1,3 +1,5 @@
+import path from "node:path";
+
 /**
  * The only reader of process.env. Parsed and validated once; a wrong setting is a clear
  * message listing every problem, never a crash deep inside a driver.
@@ -34,6 +36,13 @@ export interface Config {
     /** The province's identity provider (OIDC); all three set, or none. */
     oidc: { jwksUrl: string; issuer: string; audience: string } | null;
   };
+  /** Evidence files (minh chứng) uploaded to POST /attachments. */
+  attachments: {
+    /** Absolute directory the files are kept in (created on first upload). */
+    dir: string;
+    /** Largest file accepted, in bytes (at most 100 MiB). */
+    maxBytes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -65,7 +74,12 @@ export const DEFAULTS = {
   OIDC_JWKS_URL: "",
   OIDC_ISSUER: "",
   OIDC_AUDIENCE: "",
+  ATTACHMENTS_DIR: "./data/attachments",
+  ATTACHMENT_MAX_BYTES: String(10 * 1024 * 1024),
 } as const;
+
+/** The largest ATTACHMENT_MAX_BYTES allowed: 100 MiB. */
+export const ATTACHMENT_MAX_BYTES_LIMIT = 100 * 1024 * 1024;
 
 const DEV_SECRET = "dev-only-secret-change-me-in-production-0123456789";
 
@@ -192,6 +206,15 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  const attachmentsDirRaw = get("ATTACHMENTS_DIR");
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f]/.test(attachmentsDirRaw))
+    problems.push("ATTACHMENTS_DIR must be a directory path without control characters");
+  const attachmentsDir = path.resolve(attachmentsDirRaw);
+  if (attachmentsDir === path.parse(attachmentsDir).root)
+    problems.push(`ATTACHMENTS_DIR must not be the file system's root (got "${attachmentsDirRaw}")`);
+  const attachmentMaxBytes = int("ATTACHMENT_MAX_BYTES", 1, ATTACHMENT_MAX_BYTES_LIMIT);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -218,6 +241,7 @@ export function loadConfig(env: Env = process.env): Config {
       ipWindowSeconds,
       oidc,
     },
+    attachments: { dir: attachmentsDir, maxBytes: attachmentMaxBytes },
   };
 }
 

@@ -1,3 +1,4 @@
+import { IsOptional, Length } from "class-validator";
 import { Field, ID, InputType, registerEnumType } from "type-graphql";
 import { LocalDate } from "../shared/scalars";
 import { TaskStatus } from "./task.enums";
@@ -16,6 +17,11 @@ registerEnumType(OrganizationRole, {
 export class TaskFilter {
   @Field(() => ID, { nullable: true })
   planId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The task with this code, e.g. '125-3.1'." })
+  @IsOptional()
+  @Length(1, 40, { message: "code must be 1 to 40 characters" })
+  code?: string | null;
 
   @Field(() => ID, { nullable: true })
   groupId?: string | null;

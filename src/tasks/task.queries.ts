@@ -102,6 +102,7 @@ export function taskListQuery(ctx: Context, filter: TaskFilter | null | undefine
 
   if (filter.planId)
     qb.andWhere("t.plan_id = :planId", { planId: decodeId("Plan", filter.planId, "planId") });
+  if (filter.code) qb.andWhere("t.code = :code", { code: filter.code });
   if (filter.groupId)
     qb.andWhere("t.group_id = :groupId", { groupId: decodeId("TaskGroup", filter.groupId, "groupId") });
   if (filter.parentId)

@@ -24,6 +24,7 @@ import { User } from "../auth/user.entity";
 import { userById } from "../auth/user.loaders";
 import { Assignment, AssignmentEvent, AssignmentRole } from "./assignment.entity";
 import { ASSIGNMENT_STATUS_OF_TASK, AssignmentAction, actionsFrom, transitionFor } from "./assignment.states";
+import { assignTaskGroup } from "./commands/assign-task-group.command";
 import { delegateTask } from "./commands/delegate-task.command";
 import { transitionAssignment } from "./commands/transition-assignment.command";
 import { ProgressExplanation, ProgressMethod, parentProgress } from "./progress";
@@ -32,6 +33,7 @@ import { mayAct } from "./workflow.policy";
 import { allChildrenByParent, assignmentsByTask, eventsByAssignment } from "./workflow.loaders";
 import {
   AssignmentPayload,
+  AssignTaskGroupInput,
   DelegatePayload,
   DelegateTaskInput,
   TransitionAssignmentInput,
@@ -69,6 +71,16 @@ export class WorkflowMutations {
     @Ctx() ctx: Context,
   ): Promise<DelegatePayload> {
     return delegateTask(ctx, input);
+  }
+
+  @Mutation(() => DelegatePayload, {
+    description: "Give every task of a plan group to several organizations at once; atomic.",
+  })
+  assignTaskGroup(
+    @Arg("input", () => AssignTaskGroupInput) input: AssignTaskGroupInput,
+    @Ctx() ctx: Context,
+  ): Promise<DelegatePayload> {
+    return assignTaskGroup(ctx, input);
   }
 }
 

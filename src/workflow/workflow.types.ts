@@ -99,3 +99,18 @@ export class DelegateTaskInput {
   @Field(() => [SubtaskInput])
   subtasks!: SubtaskInput[];
 }
+
+@InputType({
+  description:
+    "Give every task of a plan group to several organizations at once (the same task to all 8 districts).",
+})
+export class AssignTaskGroupInput {
+  @Field(() => ID)
+  groupId!: string;
+
+  @Field(() => [ID], { description: "1 to 100 organizations, one level down from you." })
+  organizationIds!: string[];
+
+  @Field(() => LocalDate, { nullable: true, description: "Defaults to each task's own deadline." })
+  dueDate?: string | null;
+}

@@ -14,6 +14,7 @@ import { CriteriaSetKind, RecognitionLevel } from "../../src/criteria/criteria.e
 import { Criterion } from "../../src/criteria/criterion.entity";
 import { Recognition } from "../../src/criteria/recognition.entity";
 import { type NodeType, toGlobalId } from "../../src/shared/ids";
+import { DeadlineExtension } from "../../src/workflow/extension.entity";
 import { Role } from "../../src/shared/roles";
 import {
   makeAssignment,
@@ -26,6 +27,7 @@ import {
   type Tree,
 } from "../factories";
 import { startTestApp, type TestApp } from "../helpers/server";
+import { Attachment, ProgressReport, ReportingPeriodKind } from "../../src/workflow/report.entity";
 
 /**
  * Every ID argument of the schema, tried by a commune officer with IDs from a sibling commune and
@@ -214,6 +216,105 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
     ).toEqual(before);
   }
 
+  /** Timeliness counts under a filter, grouped both ways: the foreign organization and unit never show. */
+  async function noForeignCounts(filter: Record<string, unknown>, f: Foreign) {
+    for (const groupBy of ["ORGANIZATION", "UNIT"]) {
+      const r = await as<{
+        timelinessCounts: Array<{ organization: { id: string } | null; unit: { id: string } | null }>;
+      }>(
+        `query($f: TimelinessFilter, $g: TimelinessGroupBy) {
+          timelinessCounts(filter: $f, groupBy: $g) { organization { id } unit { id } total } }`,
+        { f: filter, g: groupBy },
+      );
+      expect(r.errors).toBeUndefined();
+      const seen = r.data!.timelinessCounts.flatMap((g) => [g.organization?.id, g.unit?.id]);
+      expect(seen).not.toContain(gid("Organization", f.org));
+      expect(seen).not.toContain(gid("Unit", f.unit));
+    }
+  }
+
+  /** The commune tries to hand out the plan's group: none of its tasks is the commune's to assign. */
+  async function groupRefused(orgs: string[]) {
+    const before = await app.db.ds.query("SELECT COUNT(*) AS n FROM task");
+    const r = await as<{ r: { userErrors: Array<{ code: string }> } }>(
+      `mutation($i: AssignTaskGroupInput!) { r: assignTaskGroup(input: $i) { userErrors { code } } }`,
+      {
+        i: {
+          groupId: gid("TaskGroup", group),
+          organizationIds: orgs.length ? orgs : [gid("Organization", 4_000_000_000)],
+        },
+      },
+    );
+    expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
+    expect(await app.db.ds.query("SELECT COUNT(*) AS n FROM task")).toEqual(before);
+  }
+
+  /** A submitted report on a foreign assignment, its claimed evidence and an unclaimed upload, by its own officer. */
+  const evidence = new Map<number, Promise<{ report: number; claimed: number; unclaimed: number }>>();
+  function foreignEvidence(f: Foreign) {
+    const made =
+      evidence.get(f.assignment) ??
+      (async () => {
+        const ds = app.db.ds;
+        const report = await ds.getRepository(ProgressReport).insert({
+          assignmentId: f.assignment,
+          periodKind: ReportingPeriodKind.MONTHLY,
+          periodStart: "2022-06-01",
+          periodEnd: "2022-06-30",
+          percent: "10.00",
+          narrative: "Khóa",
+          submittedByUserId: f.user,
+        });
+        const reportId = Number(report.identifiers[0].id);
+        const file = (n: string, claimedBy: number | null) =>
+          ds.getRepository(Attachment).insert({
+            reportId: claimedBy,
+            fileName: `${n}.pdf`,
+            contentType: "application/pdf",
+            sizeBytes: 4,
+            sha256: "0".repeat(64),
+            storageKey: `00/00000000-0000-4000-8000-00000000000${f.assignment % 10}`,
+            uploadedByUserId: f.user,
+            uploadedByOrgId: f.org,
+          });
+        return {
+          report: reportId,
+          claimed: Number((await file("claimed", reportId)).identifiers[0].id),
+          unclaimed: Number((await file("unclaimed", null)).identifiers[0].id),
+        };
+      })();
+    evidence.set(f.assignment, made);
+    return made;
+  }
+  /** Everything a report or a review could write. */
+  const reportState = (assignmentId: number) =>
+    app.db.ds.query(
+      `SELECT (SELECT COUNT(*) FROM progress_report) r, (SELECT COUNT(*) FROM report_figure) f,
+              (SELECT GROUP_CONCAT(CONCAT(id, ':', COALESCE(report_id, '-')) ORDER BY id) FROM attachment) at,
+              (SELECT GROUP_CONCAT(CONCAT(id, ':', status, ':', version) ORDER BY id) FROM progress_report) rs,
+              (SELECT CONCAT(status, ':', version, ':', progress) FROM assignment WHERE id = ?) a,
+              (SELECT COUNT(*) FROM assignment_event) e`,
+      [assignmentId],
+    );
+  async function reportRefused(input: Record<string, unknown>, assignmentId: number) {
+    const before = await reportState(assignmentId);
+    const r = await as<{ r: { userErrors: Array<{ code: string }> } }>(
+      `mutation($i: SubmitReportInput!) { r: submitReport(input: $i) { report { id } userErrors { code } } }`,
+      {
+        i: {
+          periodKind: "MONTHLY",
+          periodStart: "2022-06-01",
+          periodEnd: "2022-06-30",
+          percent: "50",
+          narrative: "Khóa",
+          ...input,
+        },
+      },
+    );
+    expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
+    expect(await reportState(assignmentId)).toEqual(before);
+  }
+
   /** One probe per ID argument ("Type.field.argument" or "InputType.field"), run for both foreign places. */
   const CASES: Record<string, (f: Foreign) => Promise<void>> = {
     "Query.node.id": async (f) => {
@@ -321,6 +422,56 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
         await app.db.ds.query("SELECT status, version FROM assignment WHERE id = ?", [f.assignment]),
       ).toEqual(before);
     },
+    "RequestExtensionInput.assignmentId": async (f) => {
+      const state = () =>
+        app.db.ds.query(
+          "SELECT (SELECT COUNT(*) FROM deadline_extension) x, (SELECT version FROM assignment WHERE id = ?) v",
+          [f.assignment],
+        );
+      const before = await state();
+      const r = await as<{ r: { userErrors: Array<{ code: string }> } }>(
+        `mutation($i: RequestExtensionInput!) { r: requestExtension(input: $i) { userErrors { code } } }`,
+        {
+          i: {
+            assignmentId: gid("Assignment", f.assignment),
+            version: 1,
+            requestedDueDate: "2031-12-31",
+            reason: "Khóa",
+          },
+        },
+      );
+      expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
+      expect(await state()).toEqual(before);
+    },
+    "DecideExtensionInput.extensionId": async (f) => {
+      // A pending request of the foreign assignment, made by its own officer.
+      const ins = await app.db.ds.getRepository(DeadlineExtension).insert({
+        assignmentId: f.assignment,
+        requestedDueDate: "2031-12-31",
+        reason: "Khóa",
+        requestedByUserId: f.user,
+      });
+      const id = Number(ins.identifiers[0].id);
+      const state = () =>
+        app.db.ds.query(
+          "SELECT (SELECT status FROM deadline_extension WHERE id = ?) s, (SELECT COUNT(*) FROM due_date_change) c, (SELECT DATE_FORMAT(due_date, '%Y-%m-%d') FROM assignment WHERE id = ?) d",
+          [id, f.assignment],
+        );
+      const before = await state();
+      const r = await as<{ r: { userErrors: Array<{ code: string }> } }>(
+        `mutation($i: DecideExtensionInput!) { r: decideExtension(input: $i) { userErrors { code } } }`,
+        { i: { extensionId: gid("DeadlineExtension", id), decision: "APPROVE" } },
+      );
+      expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
+      expect(await state()).toEqual(before);
+      expect(before[0].s).toBe("pending");
+    },
+    // Timeliness counts filtered by a foreign ID: no group of the foreign organization or unit.
+    "TimelinessFilter.planId": (f) => noForeignCounts({ planId: gid("Plan", plan) }, f),
+    "TimelinessFilter.groupId": (f) => noForeignCounts({ groupId: gid("TaskGroup", group) }, f),
+    "TimelinessFilter.unitId": (f) => noForeignCounts({ unitId: gid("Unit", f.unit) }, f),
+    "TimelinessFilter.organizationId": (f) =>
+      noForeignCounts({ organizationId: gid("Organization", f.org) }, f),
     "Query.taskComments.taskId": (f) => hidden("taskComments", "Task", f.task, "taskId"),
     "AddTaskCommentInput.taskId": async (f) => {
       const before = await app.db.ds.query("SELECT COUNT(*) AS n FROM task_comment");
@@ -330,6 +481,38 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
       );
       expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
       expect(await app.db.ds.query("SELECT COUNT(*) AS n FROM task_comment")).toEqual(before);
+    },
+    "AssignTaskGroupInput.groupId": () => groupRefused([]),
+    "AssignTaskGroupInput.organizationIds": (f) => groupRefused([gid("Organization", f.org)]),
+    "SubmitReportInput.assignmentId": async (f) => {
+      await foreignEvidence(f);
+      await reportRefused({ assignmentId: gid("Assignment", f.assignment), version: 1 }, f.assignment);
+    },
+    "SubmitReportInput.attachmentIds": async (f) => {
+      const { claimed, unclaimed } = await foreignEvidence(f);
+      const [own] = await app.db.ds.query("SELECT id, version FROM assignment WHERE task_id = ?", [ownTask]);
+      for (const id of [unclaimed, claimed]) {
+        await reportRefused(
+          {
+            assignmentId: gid("Assignment", own.id),
+            version: own.version,
+            attachmentIds: [gid("Attachment", id)],
+          },
+          own.id,
+        );
+      }
+    },
+    "ReviewReportInput.reportId": async (f) => {
+      const { report } = await foreignEvidence(f);
+      for (const decision of ["APPROVE", "RETURN"]) {
+        const before = await reportState(f.assignment);
+        const r = await as<{ r: { userErrors: Array<{ code: string }> } }>(
+          `mutation($i: ReviewReportInput!) { r: reviewReport(input: $i) { report { id } userErrors { code } } }`,
+          { i: { reportId: gid("ProgressReport", report), version: 1, decision, comment: "Khóa" } },
+        );
+        expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
+        expect(await reportState(f.assignment)).toEqual(before);
+      }
     },
     "DelegateTaskInput.taskId": (f) => delegateRefused({ taskId: gid("Task", f.task) }, "NOT_FOUND"),
     "SubtaskInput.leadOrganizationId": (f) =>

@@ -3,7 +3,16 @@ import { OrganizationKind } from "../../src/organizations/organization.enums";
 import { toGlobalId } from "../../src/shared/ids";
 import { Role } from "../../src/shared/roles";
 import type { Task } from "../../src/tasks/task.entity";
-import { makeAssignment, makeOrg, makePlan, makeTask, makeTree, makeUser, type Tree } from "../factories";
+import {
+  makeAssignment,
+  makeGroup,
+  makeOrg,
+  makePlan,
+  makeTask,
+  makeTree,
+  makeUser,
+  type Tree,
+} from "../factories";
 import { startTestApp, type TestApp } from "../helpers/server";
 
 type UE = Array<{ code: string; field: string[]; message: string }>;
@@ -278,5 +287,79 @@ describe("delegation and the life of an assignment", () => {
       ["resume", "IN_PROGRESS"],
     ]);
     expect(history.data!.node.history[3].comment).toBe("Chờ vốn");
+  });
+});
+
+describe("assigning a whole plan group at once", () => {
+  let app: TestApp;
+  let token: string;
+  let groupId: string;
+  let districts: Organization[];
+  let communeOrg: Organization;
+  beforeAll(async () => {
+    app = await startTestApp({ now: new Date("2022-03-01T02:00:00Z") });
+    const ds = app.db.ds;
+    const tree = await makeTree(ds, 3, 1, 0, "Nhóm");
+    const ubnd = await makeOrg(ds, { unit: tree.province, name: "UBND tỉnh" });
+    const office = await makeOrg(ds, {
+      unit: tree.province,
+      name: "Văn phòng Điều phối",
+      kind: OrganizationKind.COORDINATION_OFFICE,
+    });
+    districts = [];
+    for (const d of tree.districts) districts.push(await makeOrg(ds, { unit: d }));
+    communeOrg = await makeOrg(ds, { unit: tree.communes[0][0] });
+    const plan = await makePlan(ds, { scope: tree.province });
+    const group = await makeGroup(ds, plan, 3, "Xây dựng thôn NTM");
+    groupId = toGlobalId("TaskGroup", group.id);
+    for (const code of ["A", "B"]) {
+      const t = await makeTask(ds, { plan, group, lead: office, code, dueDate: "2022-12-31" });
+      await makeAssignment(ds, { task: t, org: office, assigner: ubnd });
+    }
+    token = await app.tokenFor(await makeUser(ds, { org: office, roles: [Role.PROVINCIAL_COORDINATOR] }));
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+  const ASSIGN = `mutation($i: AssignTaskGroupInput!) { assignTaskGroup(input: $i) { tasks { code leadOrganization { id } } userErrors { code field } } }`;
+  const count = async () => Number((await app.db.ds.query("SELECT COUNT(*) AS n FROM task"))[0].n);
+
+  it("is atomic: one organization the coordinator may not assign to refuses the whole group", async () => {
+    const before = await count();
+    const r = await app.gqlAs<{
+      assignTaskGroup: { tasks: unknown[]; userErrors: Array<{ code: string; field: string[] }> };
+    }>(token, ASSIGN, {
+      i: {
+        groupId,
+        organizationIds: [
+          ...districts.map((d) => toGlobalId("Organization", d.id)),
+          toGlobalId("Organization", communeOrg.id),
+        ],
+      },
+    });
+    expect(r.data!.assignTaskGroup.tasks).toEqual([]);
+    expect(r.data!.assignTaskGroup.userErrors).toEqual([
+      { code: "FORBIDDEN", field: ["input", "organizationIds"] },
+    ]);
+    expect(await count()).toBe(before);
+  });
+
+  it("gives every task of the group to every district in one mutation", async () => {
+    const r = await app.gqlAs<{ assignTaskGroup: { tasks: Array<{ code: string }>; userErrors: unknown[] } }>(
+      token,
+      ASSIGN,
+      {
+        i: { groupId, organizationIds: districts.map((d) => toGlobalId("Organization", d.id)) },
+      },
+    );
+    expect(r.data!.assignTaskGroup.userErrors).toEqual([]);
+    expect(r.data!.assignTaskGroup.tasks.map((t) => t.code)).toEqual([
+      "A.1",
+      "A.2",
+      "A.3",
+      "B.1",
+      "B.2",
+      "B.3",
+    ]);
   });
 });

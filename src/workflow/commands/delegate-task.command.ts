@@ -1,4 +1,4 @@
-import { In } from "typeorm";
+import { type EntityManager, In } from "typeorm";
 import { recordAudit } from "../../audit/audit";
 import { withTransaction } from "../../db/transaction";
 import { Organization } from "../../organizations/organization.entity";
@@ -43,7 +43,11 @@ const show = (c: bigint) => (Number(c) / 100).toString();
  * cooperating assignments, quotas checked against the parent's, all in one transaction guarded by
  * the parent's version. Refusals are userErrors and write nothing.
  */
-export async function delegateTask(ctx: Context, input: DelegateTaskInput): Promise<DelegatePayload> {
+export async function delegateTask(
+  ctx: Context,
+  input: DelegateTaskInput,
+  outer?: EntityManager,
+): Promise<DelegatePayload> {
   const viewer = requireViewer(ctx);
   const fail = (errors: UserError[]): DelegatePayload => ({ tasks: [], userErrors: errors });
   const taskId = idOf("Task", input.taskId);
@@ -229,8 +233,7 @@ export async function delegateTask(ctx: Context, input: DelegateTaskInput): Prom
   });
   if (errors.length) return fail(errors);
 
-  return withTransaction(ctx.ds, async (uow) => {
-    const m = uow.manager;
+  const write = async (m: EntityManager): Promise<DelegatePayload> => {
     const bumped = await m
       .createQueryBuilder()
       .update(Task)
@@ -334,11 +337,29 @@ export async function delegateTask(ctx: Context, input: DelegateTaskInput): Prom
       created.push(await m.getRepository(Task).findOneByOrFail({ id: child.id }));
     }
     return { tasks: created, userErrors: [] };
-  }).catch((err: unknown) => {
+  };
+  // Inside a caller's transaction (a whole group at once), a refusal must roll everything back.
+  if (outer) {
+    const result = await write(outer).catch((err: unknown) => {
+      if (err instanceof QuotaExceeded)
+        throw new DelegationRefused(fail([userError("QUOTA_EXCEEDED", err.message, ["input", "subtasks"])]));
+      throw err;
+    });
+    if (result.userErrors.length) throw new DelegationRefused(result);
+    return result;
+  }
+  return withTransaction(ctx.ds, (uow) => write(uow.manager)).catch((err: unknown) => {
     if (err instanceof QuotaExceeded)
       return fail([userError("QUOTA_EXCEEDED", err.message, ["input", "subtasks"])]);
     throw err;
   });
+}
+
+/** A refusal inside a caller's transaction: carries the payload so the caller can answer with it. */
+export class DelegationRefused extends Error {
+  constructor(public readonly payload: DelegatePayload) {
+    super("delegation refused");
+  }
 }
 
 /** Thrown inside the transaction so it rolls back (the version bump included). */

@@ -39,6 +39,19 @@ export async function transitionAssignment(
     };
   const { assignment: a, facts } = loaded;
 
+  // A stale version is a CONFLICT whatever else is wrong: the caller acted on an old picture.
+  if (a.version !== input.version) {
+    return {
+      assignment: null,
+      userErrors: [
+        userError(
+          "CONFLICT",
+          `The assignment was changed by someone else (version is now ${a.version}); reload and try again`,
+          ["input", "version"],
+        ),
+      ],
+    };
+  }
   if (input.action === AssignmentAction.REPORT_FINAL) {
     return {
       assignment: null,
