@@ -26,6 +26,11 @@ import { Assignment, AssignmentEvent, AssignmentRole } from "./assignment.entity
 import { ASSIGNMENT_STATUS_OF_TASK, AssignmentAction, actionsFrom, transitionFor } from "./assignment.states";
 import { assignTaskGroup } from "./commands/assign-task-group.command";
 import { delegateTask } from "./commands/delegate-task.command";
+import {
+  ReportingPeriodsPayload,
+  SetReportingPeriodsInput,
+  setReportingPeriods,
+} from "./commands/set-reporting-periods.command";
 import { transitionAssignment } from "./commands/transition-assignment.command";
 import { ProgressExplanation, ProgressMethod, parentProgress } from "./progress";
 import { Timeliness, timelinessOf } from "./timeliness";
@@ -71,6 +76,16 @@ export class WorkflowMutations {
     @Ctx() ctx: Context,
   ): Promise<DelegatePayload> {
     return delegateTask(ctx, input);
+  }
+
+  @Mutation(() => ReportingPeriodsPayload, {
+    description: "Set a plan's reporting periods (kỳ báo cáo); coordinators only.",
+  })
+  setReportingPeriods(
+    @Arg("input", () => SetReportingPeriodsInput) input: SetReportingPeriodsInput,
+    @Ctx() ctx: Context,
+  ): Promise<ReportingPeriodsPayload> {
+    return setReportingPeriods(ctx, input);
   }
 
   @Mutation(() => DelegatePayload, {

@@ -482,6 +482,16 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
       expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
       expect(await app.db.ds.query("SELECT COUNT(*) AS n FROM task_comment")).toEqual(before);
     },
+    "SetReportingPeriodsInput.planId": async () => {
+      // Plans are reference data: readable, but only their coordinators set the calendar.
+      const before = await app.db.ds.query("SELECT COUNT(*) AS n FROM reporting_period");
+      const r = await as<{ r: { userErrors: Array<{ code: string }> } }>(
+        `mutation($i: SetReportingPeriodsInput!) { r: setReportingPeriods(input: $i) { userErrors { code } } }`,
+        { i: { planId: gid("Plan", plan), periods: [] } },
+      );
+      expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["FORBIDDEN"]);
+      expect(await app.db.ds.query("SELECT COUNT(*) AS n FROM reporting_period")).toEqual(before);
+    },
     "AssignTaskGroupInput.groupId": () => groupRefused([]),
     "AssignTaskGroupInput.organizationIds": (f) => groupRefused([gid("Organization", f.org)]),
     "SubmitReportInput.assignmentId": async (f) => {
