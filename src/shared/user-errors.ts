@@ -20,3 +20,16 @@ export class UserError {
 export function userError(code: string, message: string, field: string[] = []): UserError {
   return { code, message, field };
 }
+
+/** The CONFLICT a stale write gets, naming the current version so the client can reload. */
+export function conflictError(
+  what: string,
+  current: number,
+  field: string[] = ["input", "version"],
+): UserError {
+  return userError(
+    "CONFLICT",
+    `The ${what} was changed by someone else (version is now ${current}); reload and try again`,
+    field,
+  );
+}

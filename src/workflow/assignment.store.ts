@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { recordAudit } from "../audit/audit";
+import { updateIfVersion } from "../db/versioned-update";
 import type { Context } from "../shared/context";
 import { requireViewer } from "../shared/context";
 import { Task } from "../tasks/task.entity";
@@ -91,13 +92,13 @@ export async function writeStatusChange(
   const progress = change.progress ?? (change.to === AssignmentStatus.APPROVED ? "100.00" : a.progress);
   const completedOn = change.completedOn !== undefined ? change.completedOn : a.completedOn;
   const pausedFrom = change.pausedFrom !== undefined ? change.pausedFrom : a.pausedFrom;
-  const res = await manager
-    .createQueryBuilder()
-    .update(Assignment)
-    .set({ status: change.to, progress, completedOn, pausedFrom, version: () => "version + 1" })
-    .where("id = :id AND version = :version", { id: a.id, version })
-    .execute();
-  if (res.affected !== 1) return null;
+  const res = await updateIfVersion(manager, Assignment, a.id, version, {
+    status: change.to,
+    progress,
+    completedOn,
+    pausedFrom,
+  });
+  if (!res.ok) return null;
   await manager.getRepository(AssignmentEvent).insert({
     assignmentId: a.id,
     action: change.action,

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { updateIfVersion as updateVersioned } from "../../db/versioned-update";
 import { User } from "../../auth/user.entity";
 import type { Context } from "../../shared/context";
 import { ErrorCode } from "../../shared/errors";
@@ -52,17 +53,9 @@ export async function updateIfVersion(
   version: number,
   set: Partial<Pick<User, "status">>,
 ): Promise<UserError | null> {
-  const result = await manager
-    .createQueryBuilder()
-    .update(User)
-    .set({ ...set, version: () => "version + 1" })
-    .where("id = :userId AND version = :version", { userId, version })
-    .execute();
-  if (result.affected === 1) return null;
-  const current = await manager
-    .getRepository(User)
-    .findOne({ where: { id: userId }, select: { id: true, version: true } });
-  return current
-    ? conflict(version, current.version)
+  const result = await updateVersioned(manager, User, userId, version, set);
+  if (result.ok) return null;
+  return result.current > 0
+    ? conflict(version, result.current)
     : userError(ErrorCode.NOT_FOUND, "User not found", ["id"]);
 }

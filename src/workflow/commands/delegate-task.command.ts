@@ -1,12 +1,13 @@
 import { type EntityManager, In } from "typeorm";
 import { recordAudit } from "../../audit/audit";
 import { withTransaction } from "../../db/transaction";
+import { updateIfVersion } from "../../db/versioned-update";
 import { Organization } from "../../organizations/organization.entity";
 import { localDate } from "../../shared/clock";
 import { type Context, requireViewer } from "../../shared/context";
 import { checkDateRange } from "../../shared/dates";
 import { parseGlobalId, type NodeType } from "../../shared/ids";
-import { type UserError, userError } from "../../shared/user-errors";
+import { conflictError, type UserError, userError } from "../../shared/user-errors";
 import { User } from "../../auth/user.entity";
 import { Task, TaskCooperator, TaskUnit } from "../../tasks/task.entity";
 import { TaskStatus } from "../../tasks/task.enums";
@@ -234,22 +235,8 @@ export async function delegateTask(
   if (errors.length) return fail(errors);
 
   const write = async (m: EntityManager): Promise<DelegatePayload> => {
-    const bumped = await m
-      .createQueryBuilder()
-      .update(Task)
-      .set({ version: () => "version + 1" })
-      .where("id = :id AND version = :version", { id: parent.id, version: input.version })
-      .execute();
-    if (bumped.affected !== 1) {
-      const [row] = await m.query("SELECT version FROM task WHERE id = ?", [parent.id]);
-      return fail([
-        userError(
-          "CONFLICT",
-          `The task was changed by someone else (version is now ${row.version}); reload and try again`,
-          ["input", "version"],
-        ),
-      ]);
-    }
+    const bumped = await updateIfVersion(m, Task, parent.id, input.version);
+    if (!bumped.ok) return fail([conflictError("task", bumped.current)]);
     // Quotas, read under the parent's row lock taken by the UPDATE above.
     const children: Array<{ quota: string | null; n: number }> = await m.query(
       "SELECT quota, 1 AS n FROM task WHERE parent_id = ? AND status <> ?",

@@ -1,13 +1,14 @@
 import { recordAudit } from "../../audit/audit";
 import { withTransaction } from "../../db/transaction";
+import { updateIfVersion } from "../../db/versioned-update";
 import { localDate } from "../../shared/clock";
 import { type Context, requireViewer } from "../../shared/context";
 import { MAX_DATE } from "../../shared/dates";
 import { parseGlobalId } from "../../shared/ids";
-import { type UserError, userError } from "../../shared/user-errors";
+import { type UserError, userError, conflictError } from "../../shared/user-errors";
 import { Assignment, AssignmentEvent } from "../assignment.entity";
 import { AssignmentStatus } from "../assignment.states";
-import { currentVersion, loadAssignmentForWrite } from "../assignment.store";
+import { loadAssignmentForWrite } from "../assignment.store";
 import { DeadlineExtension, ExtensionStatus } from "../extension.entity";
 import { actsAsAssignee } from "../workflow.policy";
 
@@ -108,27 +109,15 @@ export async function requestExtension(ctx: Context, input: RequestExtensionArgs
     );
   if (errors.length) return refused(...errors);
 
-  const stale = (version: number) =>
-    refused(
-      userError(
-        "CONFLICT",
-        `The assignment was changed by someone else (version is now ${version}); reload and try again`,
-        ["input", "version"],
-      ),
-    );
+  const stale = (version: number) => refused(conflictError("assignment", version, ["input", "version"]));
   // The checks above read version `a.version`: the write below must find that same row.
   if (input.version !== a.version) return stale(a.version);
 
   return withTransaction(ctx.ds, async (uow) => {
     const m = uow.manager;
     // The version guard also locks the row, so two requests for one assignment run one at a time.
-    const bumped = await m
-      .createQueryBuilder()
-      .update(Assignment)
-      .set({ version: () => "version + 1" })
-      .where("id = :id AND version = :version", { id: a.id, version: input.version })
-      .execute();
-    if (bumped.affected !== 1) return stale(await currentVersion(m, a.id));
+    const bumped = await updateIfVersion(m, Assignment, a.id, input.version);
+    if (!bumped.ok) return stale(bumped.current);
     const pending = await m
       .getRepository(DeadlineExtension)
       .findOneBy({ assignmentId: a.id, status: ExtensionStatus.PENDING });

@@ -3,7 +3,7 @@ import { withTransaction } from "../../db/transaction";
 import { localDate } from "../../shared/clock";
 import { type Context, requireViewer } from "../../shared/context";
 import { parseGlobalId } from "../../shared/ids";
-import { type UserError, userError } from "../../shared/user-errors";
+import { type UserError, userError, conflictError } from "../../shared/user-errors";
 import type { Assignment } from "../assignment.entity";
 import { AssignmentAction, AssignmentStatus, transitionFor } from "../assignment.states";
 import { loadAssignmentForWrite, writeStatusChange } from "../assignment.store";
@@ -16,12 +16,7 @@ const MAX_COMMENT = 2000;
 
 const fail = (errors: UserError[]): ReportPayload => ({ report: null, assignment: null, userErrors: errors });
 
-const conflict = (version: number) =>
-  userError(
-    "CONFLICT",
-    `The report was changed by someone else (version is now ${version}); reload and try again`,
-    ["input", "version"],
-  );
+const conflict = (version: number) => conflictError("report", version, ["input", "version"]);
 
 /** Thrown inside the transaction so it rolls back (the report's review included). */
 class AssignmentMoved extends Error {}

@@ -4,7 +4,7 @@ import { withTransaction } from "../../db/transaction";
 import { type Context, requireViewer } from "../../shared/context";
 import { MAX_DATE, MIN_DATE } from "../../shared/dates";
 import { parseGlobalId } from "../../shared/ids";
-import { type UserError, userError } from "../../shared/user-errors";
+import { type UserError, userError, conflictError } from "../../shared/user-errors";
 import { AssignmentAction, AssignmentStatus, REPORTABLE_STATUSES } from "../assignment.states";
 import { currentVersion, loadAssignmentForWrite, writeStatusChange } from "../assignment.store";
 import { Attachment, ProgressReport, ReportFigure } from "../report.entity";
@@ -23,12 +23,7 @@ const FIGURE_RE = /^(0|[1-9][0-9]{0,13})(\.[0-9]{1,4})?$/;
 
 const fail = (errors: UserError[]): ReportPayload => ({ report: null, assignment: null, userErrors: errors });
 
-const conflict = (version: number) =>
-  userError(
-    "CONFLICT",
-    `The assignment was changed by someone else (version is now ${version}); reload and try again`,
-    ["input", "version"],
-  );
+const conflict = (version: number) => conflictError("assignment", version, ["input", "version"]);
 
 /** Thrown inside the transaction so it rolls back (the assignment's version bump included). */
 class AttachmentsTaken extends Error {}

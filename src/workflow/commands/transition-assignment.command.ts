@@ -2,7 +2,7 @@ import { localDate } from "../../shared/clock";
 import type { Context } from "../../shared/context";
 import { requireViewer } from "../../shared/context";
 import { parseGlobalId } from "../../shared/ids";
-import { userError } from "../../shared/user-errors";
+import { userError, conflictError } from "../../shared/user-errors";
 import { withTransaction } from "../../db/transaction";
 import { AssignmentAction, actionsFrom, AssignmentStatus, transitionFor } from "../assignment.states";
 import { currentVersion, loadAssignmentForWrite, writeStatusChange } from "../assignment.store";
@@ -43,13 +43,7 @@ export async function transitionAssignment(
   if (a.version !== input.version) {
     return {
       assignment: null,
-      userErrors: [
-        userError(
-          "CONFLICT",
-          `The assignment was changed by someone else (version is now ${a.version}); reload and try again`,
-          ["input", "version"],
-        ),
-      ],
+      userErrors: [conflictError("assignment", a.version, ["input", "version"])],
     };
   }
   if (input.action === AssignmentAction.REPORT_FINAL) {
@@ -132,13 +126,7 @@ export async function transitionAssignment(
       const version = await currentVersion(uow.manager, a.id);
       return {
         assignment: null,
-        userErrors: [
-          userError(
-            "CONFLICT",
-            `The assignment was changed by someone else (version is now ${version}); reload and try again`,
-            ["input", "version"],
-          ),
-        ],
+        userErrors: [conflictError("assignment", version, ["input", "version"])],
       };
     }
     return { assignment: after, userErrors: [] };
