@@ -4,6 +4,11 @@
  * two districts, communes and villages) places the viewer and the object; each cell asks the
  * real policy. `reachable` marks cells the API exposes today; the HTTP test runs every reachable
  * cell against the real server, and docs/authorization-matrix.md is emitted from this file.
+ *
+ * Assignments and reports are decided by the workflow's own policies (src/workflow/workflow.policy.ts
+ * and the delegation checks of src/tasks/task.policy.ts), within the read scope of their task:
+ * see OPERATION_MEANINGS for what each of their operations is, and `assignmentFacts` for who
+ * the assignee and the assigner of the object at each place are.
  */
 import { canReadAuditEntry } from "../audit/audit.policy";
 import { coordinates } from "../plans/plan.policy";
@@ -12,6 +17,7 @@ import type { Viewer } from "../shared/viewer";
 import {
   canApproveTask,
   canAssignTask,
+  canAssignTo,
   canDeleteTask,
   canReadTask,
   canUpdateTask,
@@ -25,6 +31,7 @@ import {
   canManageUsersOf,
   canReadUser,
 } from "../users/user.policy";
+import { actsAsAssignee, actsAsAssigner, type AssignmentFacts } from "../workflow/workflow.policy";
 
 export const RESOURCES = ["unit", "plan", "task", "assignment", "report", "user", "audit_entry"] as const;
 export const OPERATIONS = ["read", "list", "create", "update", "assign", "approve", "delete"] as const;
@@ -32,6 +39,31 @@ export const RELATIONS = ["own", "descendant", "ancestor", "sibling", "other_bra
 export type Resource = (typeof RESOURCES)[number];
 export type Operation = (typeof OPERATIONS)[number];
 export type Relation = (typeof RELATIONS)[number];
+
+/**
+ * What an operation means where it is not the plain reading of its name: the server call that
+ * performs it, and the side that may call it. Emitted into docs/authorization-matrix.md.
+ */
+export const OPERATION_MEANINGS: Partial<Record<Resource, Partial<Record<Operation, string>>>> = {
+  assignment: {
+    read: "see it: `node(id:)` on the Assignment (within the read scope of its task)",
+    list: "see it among `Task.assignments`",
+    update:
+      "the assignee's own transitions: `transitionAssignment` ACCEPT (also RETURN, START); an acting member of the assigned organization (or the named assignee)",
+    assign:
+      "`delegateTask` from it: a sub-task and its assignment one level down from the object's unit (`canAssignTask` on its task, `canAssignTo` the organization below)",
+    approve:
+      "the assigner's decisions: `transitionAssignment` PAUSE, or APPROVE when REPORTED (also SEND_BACK, RESUME); an acting member of the assigning organization or the plan's coordinators",
+    delete:
+      "`transitionAssignment` CANCEL, by the assigner side (as for approve); assignments are never deleted",
+  },
+  report: {
+    read: "see it: `node(id:)` on the ProgressReport (within the read scope of its task)",
+    list: "see it among `Assignment.reports`",
+    create: "`submitReport` on the assignment, by the assignee side (as for assignment update)",
+    approve: "`reviewReport` APPROVE (or RETURN), by the assigner side (as for assignment approve)",
+  },
+};
 
 /**
  * The symbolic world: P the province, D1/D2 its districts, C11/C12 communes of D1 and C21 of D2,
@@ -126,6 +158,13 @@ function ownerOrg(viewer: Viewer, place: Place, relation: Relation): number {
   return relation === "own" ? viewer.orgId : pcOf(place);
 }
 
+/** The province at the top of `place`'s branch: its plan holds the tasks there. */
+export function provinceOf(place: Place): Place {
+  let p = place;
+  for (let up = PLACES[p].parent as Place | null; up; up = PLACES[up].parent as Place | null) p = up;
+  return p;
+}
+
 function taskFacts(
   viewer: Viewer,
   place: Place,
@@ -137,7 +176,66 @@ function taskFacts(
   for (let p = parent; p; p = PLACES[p].parent as Place | null) chain.push(pcOf(p));
   return {
     read: { touchedUnitPaths: [PLACES[place].path], involvedOrgIds: chain },
-    write: { leadOrgId: lead, parentLeadOrgId: parent ? pcOf(parent) : null, planScopePath: PLACES.P.path },
+    write: {
+      leadOrgId: lead,
+      parentLeadOrgId: parent ? pcOf(parent) : null,
+      planScopePath: PLACES[provinceOf(place)].path,
+    },
+  };
+}
+
+/**
+ * The organization that assigned the object at `place`: the People's Committee of the parent
+ * place (which leads the task it was delegated from); at a province, whose tasks are the plan's
+ * own, the province's People's Committee that issued the plan.
+ */
+export function assignerPlace(place: Place): Place {
+  return (PLACES[place].parent as Place | null) ?? place;
+}
+
+/**
+ * The assignment at `place`: the lead assignment of the task there, to the organization that owns
+ * objects there (the viewer's own for "own"), given by the assigner place's People's Committee,
+ * to no named member, under the plan of the place's province.
+ */
+function assignmentFacts(viewer: Viewer, place: Place, relation: Relation): AssignmentFacts {
+  return {
+    orgId: ownerOrg(viewer, place, relation),
+    assigneeUserId: null,
+    assignerOrgId: pcOf(assignerPlace(place)),
+    planScopePath: PLACES[provinceOf(place)].path,
+  };
+}
+
+const LEVEL_BELOW: Record<Viewer["unitLevel"], Viewer["unitLevel"]> = {
+  province: "district",
+  district: "commune",
+  commune: "village",
+  village: "village",
+};
+
+/**
+ * Where `assign` (delegateTask) sends a sub-assignment from the object at `place`: one level down,
+ * to the People's Committee (or board) of the place's first child in the world; where the world has
+ * no child (D3, C12), to the People's Committee of a unit below that the world leaves out; from a
+ * village, which has nothing below, to another body of the same village.
+ */
+export function delegationTarget(place: Place): {
+  /** The child place, or null for a unit the world leaves out (or the village itself). */
+  child: Place | null;
+  unitPath: string;
+  unitLevel: Viewer["unitLevel"];
+  orgId: number;
+} {
+  const child = (Object.keys(PLACES) as Place[]).find((p) => PLACES[p].parent === place) ?? null;
+  if (child)
+    return { child, unitPath: PLACES[child].path, unitLevel: PLACES[child].level, orgId: pcOf(child) };
+  const level = PLACES[place].level;
+  return {
+    child: null,
+    unitPath: level === "village" ? PLACES[place].path : `${PLACES[place].path}0/`,
+    unitLevel: LEVEL_BELOW[level],
+    orgId: 200 + Object.keys(PLACES).indexOf(place),
   };
 }
 
@@ -161,8 +259,7 @@ function decide(
       if (op === "read" || op === "list") return true;
       if (op === "approve") return null;
       return coordinates(viewer, path);
-    case "task":
-    case "assignment": {
+    case "task": {
       const f = taskFacts(viewer, place, relation);
       const read = canReadTask(viewer, f.read);
       if (op === "read" || op === "list") return read;
@@ -172,13 +269,35 @@ function decide(
       if (op === "approve") return read && canApproveTask(viewer, f.write);
       return read && canDeleteTask(viewer, f.write);
     }
-    case "report": {
+    case "assignment": {
+      // Every command loads the assignment within its task's read scope first (NOT_FOUND outside it).
       const f = taskFacts(viewer, place, relation);
       const read = canReadTask(viewer, f.read);
-      if (op === "read" || op === "list") return read;
-      if (op === "create" || op === "update") return read && canUpdateTask(viewer, f.write);
-      if (op === "approve") return read && canApproveTask(viewer, f.write);
+      const a = assignmentFacts(viewer, place, relation);
+      switch (op) {
+        case "read":
+        case "list":
+          return read;
+        case "create":
+          return null; // assignments are created by delegating from the one above (its `assign`)
+        case "update":
+          return read && actsAsAssignee(viewer, a);
+        case "assign":
+          return read && canAssignTask(viewer, f.write) && canAssignTo(viewer, delegationTarget(place));
+        case "approve":
+        case "delete":
+          return read && actsAsAssigner(viewer, a);
+      }
       return null;
+    }
+    case "report": {
+      // A report is seen, written and reviewed through its assignment, within its task's read scope.
+      const read = canReadTask(viewer, taskFacts(viewer, place, relation).read);
+      const a = assignmentFacts(viewer, place, relation);
+      if (op === "read" || op === "list") return read;
+      if (op === "create") return read && actsAsAssignee(viewer, a);
+      if (op === "approve") return read && actsAsAssigner(viewer, a);
+      return null; // a report is never edited nor deleted: the assignee submits a new one
     }
     case "user": {
       const target = { userId: 2, orgUnitPath: path, roles: [Role.COMMUNE_OFFICER] };
@@ -199,8 +318,8 @@ export const REACHABLE: Record<Resource, readonly Operation[]> = {
   unit: ["read", "list"],
   plan: ["read", "list"],
   task: ["read", "list"],
-  assignment: [],
-  report: [],
+  assignment: ["read", "list", "update", "assign", "approve", "delete"],
+  report: ["read", "list", "create", "approve"],
   user: ["read", "list", "create", "update", "assign"],
   audit_entry: ["read", "list"],
 };
@@ -256,8 +375,7 @@ export function matrixMarkdown(): string {
     "`own` = the viewer's own unit (and organization); `descendant` = below it; `ancestor` = above it;",
     "`sibling` = beside it under the same parent; `other_branch` = under another district. A dash: the",
     "relation does not exist for that role's place (a province has no parent). Operations in *italics*",
-    "are not reachable through the API yet (their mutations come with the assignment workflow); the",
-    "others are each tested over HTTP, allowed and denied.",
+    "are not reachable through the API yet; the others are each tested over HTTP, allowed and denied.",
     "",
     "Roles sit at: " +
       ALL_ROLES.map((r) => `${r} → ${HOMES[r].place} (${HOMES[r].org})`).join("; ") +
@@ -266,12 +384,27 @@ export function matrixMarkdown(): string {
   ];
   for (const resource of RESOURCES) {
     const ops = OPERATIONS.filter((op) => cells.some((c) => c.resource === resource && c.operation === op));
-    lines.push(
-      `## ${resource}`,
-      "",
-      `| role | ${RELATIONS.join(" | ")} |`,
-      `|---|${RELATIONS.map(() => "---").join("|")}|`,
-    );
+    lines.push(`## ${resource}`, "");
+    const meanings = OPERATION_MEANINGS[resource];
+    if (meanings) {
+      if (resource === "assignment")
+        lines.push(
+          "The object at a place is the lead assignment of the task there: assigned to the organization that",
+          "owns objects there (for `own`, the viewer's own organization), given by the People's Committee of",
+          "the parent place (at a province, its own People's Committee, which issued the plan). `assign`",
+          "delegates to the People's Committee (or board) of the place's first child; where the world has no",
+          "child (D3, C12), of a unit below that it leaves out; from a village, to another body of the village.",
+          "",
+        );
+      if (resource === "report")
+        lines.push("The object at a place is a report on the assignment at that place (see assignment).", "");
+      lines.push(...ops.map((op) => `- ${op}: ${meanings[op] ?? op}`), "");
+      if (resource === "assignment")
+        lines.push("No `create`: an assignment is made by `assign` on the one above it.", "");
+      if (resource === "report")
+        lines.push("No `update` or `delete`: a report is never edited; the assignee submits a new one.", "");
+    }
+    lines.push(`| role | ${RELATIONS.join(" | ")} |`, `|---|${RELATIONS.map(() => "---").join("|")}|`);
     for (const role of ALL_ROLES) {
       const row = RELATIONS.map((relation) => {
         const here = cells.filter(

@@ -1,11 +1,14 @@
 import type { User } from "../../src/auth/user.entity";
 import { AuditEntry } from "../../src/audit/audit-entry.entity";
 import {
+  assignerPlace,
   authorizationMatrix,
+  delegationTarget,
   HOMES,
   type MatrixCell,
   PLACES,
   type Place,
+  provinceOf,
 } from "../../src/app/authorization-matrix";
 import type { Organization } from "../../src/organizations/organization.entity";
 import { OrganizationKind } from "../../src/organizations/organization.enums";
@@ -15,7 +18,10 @@ import { ALL_ROLES, Role } from "../../src/shared/roles";
 import type { Task } from "../../src/tasks/task.entity";
 import type { Unit } from "../../src/units/unit.entity";
 import { UnitType } from "../../src/units/unit.enums";
-import { makeOrg, makePlan, makeTask, makeUnit, makeUser } from "../factories";
+import type { Assignment } from "../../src/workflow/assignment.entity";
+import { AssignmentStatus, TASK_STATUS_OF } from "../../src/workflow/assignment.states";
+import { ProgressReport, ReportingPeriodKind } from "../../src/workflow/report.entity";
+import { makeAssignment, makeOrg, makePlan, makeTask, makeUnit, makeUser } from "../factories";
 import { startTestApp, type TestApp } from "../helpers/server";
 
 /**
@@ -23,6 +29,12 @@ import { startTestApp, type TestApp } from "../helpers/server";
  * symbolic world of src/app/authorization-matrix.ts is built in the database, each role signs in,
  * and each operation must be allowed exactly where the matrix allows it. A denied read must look
  * exactly like a read of an object that does not exist.
+ *
+ * Assignments and reports: each write cell gets fresh rows (a task at the cell's place, its lead
+ * assignment from the assigner place's People's Committee, in a status where the operation is
+ * legal, and a submitted final report where one is needed), so no cell decides another. A refusal
+ * must be NOT_FOUND, exactly as for a missing object, where the matrix denies reading the object,
+ * and FORBIDDEN elsewhere; either way the database must not change.
  */
 const TYPE_OF: Record<Place, UnitType> = {
   P: UnitType.TINH,
@@ -50,14 +62,48 @@ interface World {
   targetUser: Record<Place, User>;
   specialUser: Record<string, User>;
   audit: Record<Place, number>;
+  /** The lead assignment of each place's task (and of each special organization's), with one report. */
+  assignment: Record<string, Assignment>;
+  report: Record<string, ProgressReport>;
+  /** Where delegateTask sends a sub-assignment from an object at each place (delegationTarget). */
+  below: Record<Place, Organization>;
   viewer: Record<Role, User>;
   token: Record<Role, string>;
 }
 
+/** A submitted report on an assignment, written straight to the database. */
+async function makeReport(ds: TestApp["db"]["ds"], a: Assignment, isFinal: boolean): Promise<ProgressReport> {
+  const repo = ds.getRepository(ProgressReport);
+  return repo.save(
+    repo.create({
+      assignmentId: a.id,
+      periodKind: ReportingPeriodKind.AD_HOC,
+      periodStart: "2022-05-01",
+      periodEnd: "2022-05-31",
+      percent: isFinal ? "100.00" : "40.00",
+      narrative: isFinal ? "Đã hoàn thành." : "Đang thực hiện.",
+      isFinal,
+    }),
+  );
+}
+
+type UserErrors = Array<{ code: string; message: string; field: string[] }>;
+
 describe("authorization matrix over HTTP", () => {
   let app: TestApp;
   let w: World;
-  const cells = authorizationMatrix().filter((c) => c.reachable);
+  const all = authorizationMatrix();
+  const cells = all.filter((c) => c.reachable);
+  /** Whether the matrix lets the cell's role read the cell's object (else a refusal must be NOT_FOUND). */
+  const readable = (c: MatrixCell) =>
+    all.some(
+      (r) =>
+        r.role === c.role &&
+        r.resource === c.resource &&
+        r.relation === c.relation &&
+        r.operation === "read" &&
+        r.allowed,
+    );
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -139,13 +185,71 @@ describe("authorization matrix over HTTP", () => {
       specialTask[key] = await makeTask(ds, { plan: plan.P, lead: org, units: [unit.P], code: `T-${key}` });
       specialUser[key] = await makeUser(ds, { org, roles: [Role.COMMUNE_OFFICER] });
     }
+    // The objects read by the assignment and report read/list cells.
+    const assignment: Record<string, Assignment> = {};
+    const report: Record<string, ProgressReport> = {};
+    const objects: Array<[string, Task, Organization, Place]> = [
+      ...order.map((p): [string, Task, Organization, Place] => [p, task[p], owner[p], p]),
+      ...Object.entries(special).map(([key, org]): [string, Task, Organization, Place] => [
+        key,
+        specialTask[key],
+        org,
+        "P",
+      ]),
+    ];
+    for (const [key, t, org, p] of objects) {
+      assignment[key] = await makeAssignment(ds, { task: t, org, assigner: owner[assignerPlace(p)] });
+      report[key] = await makeReport(ds, assignment[key], false);
+    }
+    const below = {} as Record<Place, Organization>;
+    for (const p of order) {
+      const target = delegationTarget(p);
+      if (target.child) below[p] = owner[target.child];
+      else if (PLACES[p].level === "village")
+        below[p] = await makeOrg(ds, {
+          unit: unit[p],
+          name: `Tổ công tác ${p}`,
+          kind: OrganizationKind.MASS_ORGANIZATION,
+        });
+      else {
+        const lower = await makeUnit(ds, {
+          name: `Ma trận dưới ${p}`,
+          type: target.unitLevel === "village" ? UnitType.THON : UnitType.XA,
+          parent: unit[p],
+          code: `MB${p}`,
+        });
+        below[p] = await makeOrg(ds, {
+          unit: lower,
+          name: `Cơ quan dưới ${p}`,
+          kind:
+            target.unitLevel === "village"
+              ? OrganizationKind.VILLAGE_DEVELOPMENT_BOARD
+              : OrganizationKind.PEOPLES_COMMITTEE,
+        });
+      }
+    }
     const viewer = {} as Record<Role, User>;
     const token = {} as Record<Role, string>;
     for (const role of ALL_ROLES) {
       viewer[role] = await makeUser(ds, { org: orgOfRole(role), roles: [role] });
       token[role] = await app.tokenFor(viewer[role]);
     }
-    w = { unit, owner, special, plan, task, specialTask, targetUser, specialUser, audit, viewer, token };
+    w = {
+      unit,
+      owner,
+      special,
+      plan,
+      task,
+      specialTask,
+      targetUser,
+      specialUser,
+      audit,
+      assignment,
+      report,
+      below,
+      viewer,
+      token,
+    };
   });
   afterAll(async () => {
     await app.close();
@@ -162,9 +266,55 @@ describe("authorization matrix over HTTP", () => {
   const taskOf = (c: MatrixCell) => (ownSpecial(c) ? w.specialTask[ownSpecial(c)!] : w.task[c.place]);
   const orgOf = (c: MatrixCell) => (ownSpecial(c) ? w.special[ownSpecial(c)!] : w.owner[c.place]);
   const userOf = (c: MatrixCell) => (ownSpecial(c) ? w.specialUser[ownSpecial(c)!] : w.targetUser[c.place]);
-
-  type Outcome = { allowed: boolean; leaks?: string };
+  /** The shared assignment (and report) of a cell's object, for the read and list cells. */
+  const keyOf = (c: MatrixCell) => ownSpecial(c) ?? c.place;
   let seq = 0;
+
+  /**
+   * Fresh rows for one write cell: a task at the cell's place (under the parent place's task, in
+   * the plan of its province), led by the object's organization; its lead assignment from the
+   * assigner place's People's Committee in `status`; and, when asked, a submitted final report.
+   */
+  async function freshAssignment(c: MatrixCell, status: AssignmentStatus, finalReport = false) {
+    const ds = app.db.ds;
+    const parent = PLACES[c.place].parent as Place | null;
+    const t = await makeTask(ds, {
+      plan: w.plan[provinceOf(c.place)],
+      parent: ownSpecial(c) || !parent ? null : w.task[parent],
+      lead: orgOf(c),
+      units: [w.unit[c.place]],
+      code: `X-${++seq}`,
+      status: TASK_STATUS_OF[status],
+    });
+    const a = await makeAssignment(ds, {
+      task: t,
+      org: orgOf(c),
+      assigner: w.owner[assignerPlace(c.place)],
+      status,
+    });
+    const report = finalReport ? await makeReport(ds, a, true) : null;
+    return { task: t, assignment: a, report };
+  }
+
+  /** The rows a refused write must leave as they were. */
+  async function snapshot(taskId: number, assignmentId: number): Promise<string> {
+    const q = (sql: string, args: unknown[]) => app.db.ds.query(sql, args);
+    return JSON.stringify([
+      await q("SELECT status, version, progress FROM task WHERE id = ?", [taskId]),
+      await q("SELECT COUNT(*) AS n FROM task WHERE parent_id = ?", [taskId]),
+      await q("SELECT status, version, progress, paused_from FROM assignment WHERE task_id = ? ORDER BY id", [
+        taskId,
+      ]),
+      await q("SELECT COUNT(*) AS n FROM assignment_event WHERE assignment_id = ?", [assignmentId]),
+      await q(
+        "SELECT id, status, version, review_comment FROM progress_report WHERE assignment_id = ? ORDER BY id",
+        [assignmentId],
+      ),
+    ]);
+  }
+
+  /** `leaks`: what is wrong with the answer beyond allow/deny (a telling denial, a write that was kept). */
+  type Outcome = { allowed: boolean; leaks?: string };
 
   async function run(c: MatrixCell): Promise<Outcome> {
     const as = <T>(q: string, v?: Record<string, unknown>) => app.gqlAs<T>(w.token[c.role], q, v);
@@ -185,7 +335,9 @@ describe("authorization matrix over HTTP", () => {
         JSON.stringify(missing.errors?.map((e) => [e.message, e.extensions]));
       return {
         allowed: false,
-        leaks: same ? undefined : `${JSON.stringify(r.errors)} vs ${JSON.stringify(missing.errors)}`,
+        leaks: same
+          ? undefined
+          : `the denial differs from a missing object: ${JSON.stringify(r.errors)} vs ${JSON.stringify(missing.errors)}`,
       };
     };
     const listed = async (query: string, id: string, path: string[]): Promise<Outcome> => {
@@ -218,7 +370,7 @@ describe("authorization matrix over HTTP", () => {
         return single("task", "Task", taskOf(c).id);
       case "task.list":
         return listed(
-          `{ tasks(first: 100, orderBy: CODE_ASC) { nodes { id } } }`,
+          `{ tasks(first: 100, filter: { code: "${taskOf(c).code}" }) { nodes { id } } }`,
           toGlobalId("Task", taskOf(c).id),
           ["tasks", "nodes"],
         );
@@ -270,23 +422,164 @@ describe("authorization matrix over HTTP", () => {
         const codes = r.data!.r.userErrors.map((e) => e.code);
         return {
           allowed: false,
-          leaks: codes.every((x) => x === "NOT_FOUND" || x === "FORBIDDEN") ? undefined : codes.join(),
+          leaks: codes.every((x) => x === "NOT_FOUND" || x === "FORBIDDEN")
+            ? undefined
+            : `refused with ${codes.join()}`,
         };
       }
       case "audit_entry.read":
         return single("auditEntry", "AuditEntry", w.audit[c.place]);
       case "audit_entry.list":
         return listed(
-          `{ auditEntries(first: 100) { nodes { id } } }`,
+          `{ auditEntries(first: 100, filter: { action: "matrix.fixture" }) { nodes { id } } }`,
           toGlobalId("AuditEntry", w.audit[c.place]),
           ["auditEntries", "nodes"],
         );
+    }
+    /**
+     * A workflow mutation on fresh rows: allowed when it answers without userErrors; a refusal
+     * must be NOT_FOUND (and answer exactly like a missing ID) where the matrix denies reading the
+     * object, FORBIDDEN elsewhere, and must leave the rows as they were.
+     */
+    const mutate = async (
+      rows: { task: Task; assignment: Assignment },
+      mutation: string,
+      field: string,
+      input: (id: string) => Record<string, unknown>,
+      id: string,
+      missingId: string,
+    ): Promise<Outcome> => {
+      const before = await snapshot(rows.task.id, rows.assignment.id);
+      type P = Record<string, { userErrors: UserErrors }>;
+      const m = `mutation($input: ${mutation}) { r: ${field}(input: $input) { userErrors { code message field } } }`;
+      const r = await as<P>(m, { input: input(id) });
+      if (r.errors) throw new Error(`${c.role} ${field}: ${JSON.stringify(r.errors)}`);
+      const errors = r.data!.r.userErrors;
+      const after = await snapshot(rows.task.id, rows.assignment.id);
+      if (errors.length === 0)
+        return {
+          allowed: true,
+          leaks: after === before ? `${field} answered but changed nothing` : undefined,
+        };
+      const problems: string[] = [];
+      if (after !== before) problems.push(`a refused ${field} changed the database`);
+      const expected = readable(c) ? "FORBIDDEN" : "NOT_FOUND";
+      const codes = errors.map((e) => e.code);
+      if (codes.join() !== expected) problems.push(`expected ${expected}, got ${JSON.stringify(errors)}`);
+      if (expected === "NOT_FOUND") {
+        const missing = await as<P>(m, { input: input(missingId) });
+        if (JSON.stringify(missing.data?.r.userErrors) !== JSON.stringify(errors))
+          problems.push(
+            `the refusal differs from a missing object: ${JSON.stringify(errors)} vs ${JSON.stringify(missing.data?.r.userErrors)}`,
+          );
+      }
+      return { allowed: false, leaks: problems.length ? problems.join("; ") : undefined };
+    };
+    const missingAssignment = toGlobalId("Assignment", 4_000_000_000);
+    const transition = async (status: AssignmentStatus, action: string, finalReport = false) => {
+      const rows = await freshAssignment(c, status, finalReport);
+      return mutate(
+        rows,
+        "TransitionAssignmentInput!",
+        "transitionAssignment",
+        (assignmentId) => ({
+          assignmentId,
+          action,
+          version: rows.assignment.version,
+          reason: "Lý do của ma trận",
+        }),
+        toGlobalId("Assignment", rows.assignment.id),
+        missingAssignment,
+      );
+    };
+
+    switch (`${c.resource}.${c.operation}`) {
+      case "assignment.read":
+        return single("node", "Assignment", w.assignment[keyOf(c)].id);
+      case "assignment.list": {
+        const r = await as<{ task: { assignments: Array<{ id: string }> } | null }>(
+          `query($id: ID!) { task(id: $id) { assignments { id } } }`,
+          { id: toGlobalId("Task", taskOf(c).id) },
+        );
+        const seen = r.data?.task?.assignments ?? [];
+        return { allowed: seen.some((a) => a.id === toGlobalId("Assignment", w.assignment[keyOf(c)].id)) };
+      }
+      case "assignment.update":
+        return transition(AssignmentStatus.ASSIGNED, "ACCEPT");
+      case "assignment.approve": {
+        // Both of the assigner's decisions must agree: APPROVE of reported work, PAUSE of running work.
+        const approve = await transition(AssignmentStatus.REPORTED, "APPROVE", true);
+        const pause = await transition(AssignmentStatus.ACCEPTED, "PAUSE");
+        if (approve.allowed !== pause.allowed)
+          return {
+            allowed: approve.allowed,
+            leaks: `APPROVE ${approve.allowed ? "allowed" : "refused"} but PAUSE ${pause.allowed ? "allowed" : "refused"}`,
+          };
+        return { allowed: approve.allowed, leaks: approve.leaks ?? pause.leaks };
+      }
+      case "assignment.delete":
+        return transition(AssignmentStatus.ACCEPTED, "CANCEL");
+      case "assignment.assign": {
+        const rows = await freshAssignment(c, AssignmentStatus.ACCEPTED);
+        const lead = toGlobalId("Organization", w.below[c.place].id);
+        return mutate(
+          rows,
+          "DelegateTaskInput!",
+          "delegateTask",
+          (taskId) => ({ taskId, version: rows.task.version, subtasks: [{ leadOrganizationId: lead }] }),
+          toGlobalId("Task", rows.task.id),
+          toGlobalId("Task", 4_000_000_000),
+        );
+      }
+      case "report.read":
+        return single("node", "ProgressReport", w.report[keyOf(c)].id);
+      case "report.list": {
+        const r = await as<{ task: { assignments: Array<{ reports: Array<{ id: string }> }> } | null }>(
+          `query($id: ID!) { task(id: $id) { assignments { reports { id } } } }`,
+          { id: toGlobalId("Task", taskOf(c).id) },
+        );
+        const seen = (r.data?.task?.assignments ?? []).flatMap((a) => a.reports);
+        return { allowed: seen.some((x) => x.id === toGlobalId("ProgressReport", w.report[keyOf(c)].id)) };
+      }
+      case "report.create": {
+        const rows = await freshAssignment(c, AssignmentStatus.ACCEPTED);
+        return mutate(
+          rows,
+          "SubmitReportInput!",
+          "submitReport",
+          (assignmentId) => ({
+            assignmentId,
+            version: rows.assignment.version,
+            periodKind: "AD_HOC",
+            periodStart: "2022-06-01",
+            periodEnd: "2022-06-14",
+            percent: "60",
+            narrative: "Báo cáo của ma trận",
+          }),
+          toGlobalId("Assignment", rows.assignment.id),
+          missingAssignment,
+        );
+      }
+      case "report.approve": {
+        const rows = await freshAssignment(c, AssignmentStatus.REPORTED, true);
+        return mutate(
+          rows,
+          "ReviewReportInput!",
+          "reviewReport",
+          (reportId) => ({ reportId, version: rows.report!.version, decision: "APPROVE" }),
+          toGlobalId("ProgressReport", rows.report!.id),
+          toGlobalId("ProgressReport", 4_000_000_000),
+        );
+      }
     }
     throw new Error(`no HTTP probe for ${c.resource}.${c.operation}`);
   }
 
   it("has reachable cells for every role, allowed and denied", () => {
-    expect(cells.length).toBeGreaterThan(200);
+    expect(cells.length).toBeGreaterThan(400);
+    for (const resource of ["assignment", "report"])
+      for (const allowed of [true, false])
+        expect(cells.some((c) => c.resource === resource && c.allowed === allowed)).toBe(true);
     expect(cells.some((c) => c.allowed)).toBe(true);
     expect(cells.some((c) => !c.allowed)).toBe(true);
     for (const role of ALL_ROLES) expect(cells.filter((c) => c.role === role).length).toBeGreaterThan(10);
@@ -301,7 +594,7 @@ describe("authorization matrix over HTTP", () => {
         wrong.push(
           `${label}: expected ${c.allowed ? "allow" : "deny"}, got ${outcome.allowed ? "allow" : "deny"}`,
         );
-      if (outcome.leaks) wrong.push(`${label}: the denial differs from a missing object: ${outcome.leaks}`);
+      if (outcome.leaks) wrong.push(`${label}: ${outcome.leaks}`);
     }
     expect(wrong).toEqual([]);
   });
