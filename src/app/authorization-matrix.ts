@@ -180,6 +180,7 @@ function taskFacts(
       leadOrgId: lead,
       parentLeadOrgId: parent ? pcOf(parent) : null,
       planScopePath: PLACES[provinceOf(place)].path,
+      leadUnitLevel: PLACES[place].level,
     },
   };
 }

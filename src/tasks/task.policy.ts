@@ -61,6 +61,8 @@ export interface TaskWriteFacts {
   parentLeadOrgId: number | null;
   /** Path of the plan's scope unit (the province for 125/KH-UBND). */
   planScopePath: string;
+  /** Level of the lead organization's unit: where the task sits in the tree (null without a lead). */
+  leadUnitLevel: Viewer["unitLevel"] | null;
 }
 
 const OFFICER_ROLES = [
@@ -89,8 +91,26 @@ export function canUpdateTask(viewer: Viewer, f: TaskWriteFacts): boolean {
   return coordinates(viewer, f.planScopePath) || leads(viewer, f);
 }
 
+/**
+ * The level a viewer hands work down from (province coordinators, district and commune officers);
+ * null for those who never delegate (departments, village boards, read-only roles).
+ */
+export function delegatesFrom(viewer: Viewer): Viewer["unitLevel"] | null {
+  if (viewer.unitLevel === "province" && hasRole(viewer, Role.PROVINCIAL_COORDINATOR)) return "province";
+  if (viewer.unitLevel === "district" && hasRole(viewer, Role.DISTRICT_OFFICER)) return "district";
+  if (viewer.unitLevel === "commune" && hasRole(viewer, Role.COMMUNE_OFFICER)) return "commune";
+  return null;
+}
+
+/**
+ * Delegating a task: its owners (or the plan's coordinators), and only from the level the viewer
+ * hands work down from — the same hierarchy canAssignTo enforces on each assignee, so viewerCan
+ * never offers a delegation that every target would refuse.
+ */
 export function canAssignTask(viewer: Viewer, f: TaskWriteFacts): boolean {
-  return coordinates(viewer, f.planScopePath) || leads(viewer, f);
+  if (hasRole(viewer, Role.SYSTEM_ADMIN)) return true;
+  const owns = coordinates(viewer, f.planScopePath) || leads(viewer, f);
+  return owns && f.leadUnitLevel !== null && delegatesFrom(viewer) === f.leadUnitLevel;
 }
 
 export function canApproveTask(viewer: Viewer, f: TaskWriteFacts): boolean {

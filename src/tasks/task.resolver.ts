@@ -83,15 +83,20 @@ export class TaskResolver {
 
   @FieldResolver(() => TaskPermissions, { description: "What the viewer may do with this task." })
   async viewerCan(@Root() t: Task, @Ctx() ctx: Context): Promise<TaskPermissions> {
-    const [parent, plan] = await Promise.all([
+    const [parent, plan, lead] = await Promise.all([
       loadById(ctx, taskRowById, t.parentId),
       loadRequired(ctx, planById, t.planId, "Plan"),
+      loadById(ctx, organizationById, t.leadOrgId),
     ]);
-    const scope = await loadRequired(ctx, unitById, plan.scopeUnitId, "Unit");
+    const [scope, leadUnit] = await Promise.all([
+      loadRequired(ctx, unitById, plan.scopeUnitId, "Unit"),
+      loadById(ctx, unitById, lead?.unitId ?? null),
+    ]);
     return taskPermissions(requireViewer(ctx), {
       leadOrgId: t.leadOrgId,
       parentLeadOrgId: parent?.leadOrgId ?? null,
       planScopePath: scope.path,
+      leadUnitLevel: leadUnit?.level ?? null,
     });
   }
 

@@ -75,14 +75,39 @@ describe("canReadTask", () => {
 
 describe("write policies", () => {
   // A commune's sub-task delegated from the district's task of the province's plan.
-  const communeTask: TaskWriteFacts = { leadOrgId: 40, parentLeadOrgId: 20, planScopePath: "/1/" };
-  const provinceTask: TaskWriteFacts = { leadOrgId: 2, parentLeadOrgId: null, planScopePath: "/1/" };
+  const communeTask: TaskWriteFacts = {
+    leadOrgId: 40,
+    parentLeadOrgId: 20,
+    planScopePath: "/1/",
+    leadUnitLevel: "commune",
+  };
+  const provinceTask: TaskWriteFacts = {
+    leadOrgId: 2,
+    parentLeadOrgId: null,
+    planScopePath: "/1/",
+    leadUnitLevel: "province",
+  };
+  const departmentTask: TaskWriteFacts = {
+    leadOrgId: 4,
+    parentLeadOrgId: null,
+    planScopePath: "/1/",
+    leadUnitLevel: "province",
+  };
+  const villageTask: TaskWriteFacts = {
+    leadOrgId: 70,
+    parentLeadOrgId: 40,
+    planScopePath: "/1/",
+    leadUnitLevel: "village",
+  };
   it.each([
     // viewer, facts, update, assign, approve, delete
     ["commune leads its task", commune, communeTask, [true, true, false, false]],
     ["district assigned it", district, communeTask, [false, false, true, false]],
     ["district viewer only reads", districtViewer, communeTask, [false, false, false, false]],
-    ["coordinator runs the plan", coordinator, communeTask, [true, true, true, true]],
+    // The coordinator may edit, approve and cancel anywhere in the plan, but hands work down only from the province.
+    ["coordinator runs the plan", coordinator, communeTask, [true, false, true, true]],
+    ["a department leads but never delegates", department, departmentTask, [true, false, false, false]],
+    ["a village board leads but has no one below", village, villageTask, [true, false, false, false]],
     ["leader only reads", leader, communeTask, [false, false, false, false]],
     ["a plan task: the coordinator approves", coordinator, provinceTask, [true, true, true, true]],
     ["a plan task: a district does nothing", district, provinceTask, [false, false, false, false]],

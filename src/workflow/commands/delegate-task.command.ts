@@ -64,6 +64,10 @@ export async function delegateTask(
     "SELECT un.path FROM plan p JOIN admin_unit un ON un.id = p.scope_unit_id WHERE p.id = ?",
     [parent.planId],
   );
+  const [leadRow] = await ctx.ds.query(
+    "SELECT un.level FROM organization o JOIN admin_unit un ON un.id = o.unit_id WHERE o.id = ?",
+    [parent.leadOrgId ?? 0],
+  );
   const parentLeadOf =
     parent.parentId === null
       ? null
@@ -73,6 +77,7 @@ export async function delegateTask(
       leadOrgId: parent.leadOrgId,
       parentLeadOrgId: parentLeadOf,
       planScopePath: scopeRow.path,
+      leadUnitLevel: leadRow?.level ?? null,
     })
   ) {
     return fail([
