@@ -2,10 +2,12 @@ import type { MigrationInterface } from "typeorm";
 import { Initial1795968786060 } from "./1795968786060-Initial";
 import { Identity1795969969492 } from "./1795969969492-Identity";
 import { Workflow1795971199704 } from "./1795971199704-Workflow";
+import { Reminders1795973368529 } from "./1795973368529-Reminders";
 
 /** Every migration, in order. Listed explicitly so the compiler checks them and no glob can miss one. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795968786060,
   Identity1795969969492,
   Workflow1795971199704,
+  Reminders1795973368529,
 ];

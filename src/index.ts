@@ -1,11 +1,38 @@
 import "reflect-metadata";
 import { prepareDatabase, prepareRedis, StartupError } from "./app/bootstrap";
 import { createServer } from "./app/server";
-import { ConfigError, loadConfig } from "./config/env";
+import type { DataSource } from "typeorm";
+import { type Config, ConfigError, loadConfig } from "./config/env";
+import { assertNoEviction, EvictionPolicyError } from "./queue/redis-policy";
+import { type ReminderService, startReminderService } from "./reminders/reminder-worker";
+import { systemClock } from "./shared/clock";
+import type { Logger } from "./shared/logger";
 import { createRedis } from "./queue/connection";
 import { createLogger } from "./shared/logger";
 
-/** API process: config -> database -> Redis check -> Apollo on node:http. */
+/** Starts the reminder workers in this process, after checking Redis keeps its jobs. */
+async function startWorkers(config: Config, ds: DataSource, logger: Logger): Promise<ReminderService> {
+  try {
+    await assertNoEviction(config.redisUrl);
+  } catch (err) {
+    if (err instanceof EvictionPolicyError) throw new StartupError(`Workers not started: ${err.message}`);
+    throw err;
+  }
+  const service = await startReminderService(
+    {
+      ds,
+      clock: systemClock,
+      timeZone: config.timeZone,
+      lookaheadHours: config.reminders.lookaheadHours,
+      logger,
+    },
+    { config, concurrency: config.reminders.concurrency },
+  );
+  logger.info({ concurrency: config.reminders.concurrency }, "reminder workers running in the API process");
+  return service;
+}
+
+/** API process: config -> database -> Redis check -> Apollo on node:http (and the workers, unless turned off). */
 async function main(): Promise<void> {
   let config;
   try {
@@ -27,6 +54,9 @@ async function main(): Promise<void> {
     const port = await server.listen();
     const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
     logger.info({ port }, "API listening");
+    // npm start runs the reminder workers in the same process; a deployment with separate worker
+    // processes (docker-compose) sets START_WORKERS=false here.
+    const workers = config.startWorkers ? await startWorkers(config, ds, logger) : null;
     process.stdout.write(
       `NTM plan API ready: GraphQL at http://${shown}:${port}/graphql, health at http://${shown}:${port}/health\n`,
     );
@@ -38,6 +68,7 @@ async function main(): Promise<void> {
       logger.info({ signal }, "shutting down");
       server
         .stop()
+        .then(() => workers?.close())
         .then(() => redis.quit())
         .then(() => ds.destroy())
         .then(() => process.exit(0))

@@ -1,32 +1,79 @@
 /**
- * Worker process entry point (npm run worker). Queues and their handlers are registered here as
- * they land (deadline reminders, roll-ups); today there are none, so the process only checks that
- * MariaDB and Redis answer, reports that it is idle, and exits cleanly on SIGTERM or SIGINT.
+ * Worker process entry point (npm run worker): the deadline reminders queue.
+ *
+ * Refuses to start when Redis could evict keys (maxmemory-policy other than noeviction): an
+ * evicted job is a lost reminder. Then connects MariaDB, upserts the reconciler's job scheduler
+ * (every 5 minutes, idempotent), and runs the reminders worker with REMINDER_CONCURRENCY jobs at
+ * once. On SIGTERM or SIGINT it stops taking jobs, lets the running ones finish, and exits 0.
+ * Everything it starts is built in src/ (src/reminders/reminder-worker.ts), where tests build it too.
  */
 import "reflect-metadata";
 import { prepareRedis, StartupError } from "../src/app/bootstrap";
 import { ConfigError, loadConfig } from "../src/config/env";
 import { createDataSource } from "../src/db/data-source";
+import { QUEUE_NAMES } from "../src/queue/queues";
+import { assertNoEviction, EvictionPolicyError } from "../src/queue/redis-policy";
+import { startReminderService } from "../src/reminders/reminder-worker";
+import { systemClock } from "../src/shared/clock";
 import { createLogger } from "../src/shared/logger";
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   await prepareRedis(config);
-  const ds = createDataSource(config.database, { poolSize: 2 });
-  await ds.initialize();
-  logger.info({ queues: [] }, "worker ready (no queues are defined yet)");
-  const keepAlive = setInterval(() => {}, 60_000);
-  const stop = (signal: string) => {
-    logger.info({ signal }, "worker shutting down");
-    clearInterval(keepAlive);
-    ds.destroy().then(
-      () => process.exit(0),
-      () => process.exit(1),
+  try {
+    await assertNoEviction(config.redisUrl);
+  } catch (err) {
+    if (err instanceof EvictionPolicyError) throw new StartupError(`Worker not started: ${err.message}`);
+    throw err;
+  }
+  const { host, port, name } = config.database;
+  const ds = createDataSource(config.database, { poolSize: config.reminders.concurrency + 2 });
+  try {
+    await ds.initialize();
+  } catch (err) {
+    throw new StartupError(
+      `Cannot connect to MariaDB database "${name}" at ${host}:${port}: ${err instanceof Error ? err.message : String(err)}`,
     );
+  }
+  const service = await startReminderService(
+    {
+      ds,
+      clock: systemClock,
+      timeZone: config.timeZone,
+      lookaheadHours: config.reminders.lookaheadHours,
+      logger,
+    },
+    { config, concurrency: config.reminders.concurrency },
+  );
+  logger.info(
+    {
+      queues: [QUEUE_NAMES.reminders],
+      prefix: config.redisPrefix,
+      concurrency: config.reminders.concurrency,
+    },
+    "worker ready",
+  );
+
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, "worker shutting down: finishing the jobs in hand");
+    service
+      .close()
+      .then(() => ds.destroy())
+      .then(() => {
+        logger.info("worker stopped");
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, "error during worker shutdown");
+        process.exit(1);
+      });
   };
-  process.once("SIGTERM", () => stop("SIGTERM"));
-  process.once("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
 }
 
 main().catch((err: unknown) => {

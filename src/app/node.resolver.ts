@@ -27,6 +27,7 @@ import {
   visibleReportById,
 } from "../workflow/workflow.loaders";
 import { visibleAuditEntryById } from "../audit/audit.loaders";
+import { ownNotificationById } from "../notifications/notification.loaders";
 
 const fundingById = byIdLoader(FundingAllocation);
 
@@ -53,6 +54,7 @@ const LOADERS: Record<NodeType, (ctx: Context) => DataLoader<number, object | nu
   Attachment: visibleAttachmentById,
   DeadlineExtension: visibleExtensionById,
   TaskComment: visibleCommentById,
+  Notification: ownNotificationById,
 };
 
 async function loadNode(ctx: Context, gid: string): Promise<(object & { __typename: string }) | null> {

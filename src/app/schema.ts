@@ -33,6 +33,7 @@ import { AuditResolver } from "../audit/audit.resolver";
 import { UserResolver } from "../users/user.resolver";
 import { REPORT_RESOLVERS } from "../workflow/report.resolver";
 import { DEADLINE_RESOLVERS } from "../workflow/extension.resolver";
+import { NotificationResolver } from "../notifications/notification.resolver";
 
 type ResolverClass = new () => object;
 
@@ -67,6 +68,7 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   TaskCommentResolver,
   ...REPORT_RESOLVERS,
   ...DEADLINE_RESOLVERS,
+  NotificationResolver,
 ];
 
 let cached: Promise<GraphQLSchema> | null = null;

@@ -19,6 +19,8 @@ export interface Config {
   /** Secret used to sign opaque cursors and, later, tokens. */
   appSecret: string;
   seedOnStart: boolean;
+  /** Run the background workers inside the API process too (npm start); off when a worker process runs them. */
+  startWorkers: boolean;
   /** Seed one demo user per role (README lists them); never in production. */
   seedDemoUsers: boolean;
   auth: {
@@ -43,6 +45,13 @@ export interface Config {
     /** Largest file accepted, in bytes (at most 100 MiB). */
     maxBytes: number;
   };
+  /** Deadline reminders (the worker process). */
+  reminders: {
+    /** Reminder jobs one worker process runs at once. */
+    concurrency: number;
+    /** How far ahead the reconciler schedules reminders, in hours. */
+    lookaheadHours: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -62,6 +71,7 @@ export const DEFAULTS = {
   LOG_LEVEL: "info",
   NODE_ENV: "development",
   SEED_ON_START: "true",
+  START_WORKERS: "true",
   SEED_DEMO_USERS: "",
   JWT_ISSUER: "ntm-plan-api",
   JWT_AUDIENCE: "ntm-portals",
@@ -76,6 +86,8 @@ export const DEFAULTS = {
   OIDC_AUDIENCE: "",
   ATTACHMENTS_DIR: "./data/attachments",
   ATTACHMENT_MAX_BYTES: String(10 * 1024 * 1024),
+  REMINDER_CONCURRENCY: "5",
+  REMINDER_LOOKAHEAD_HOURS: "36",
 } as const;
 
 /** The largest ATTACHMENT_MAX_BYTES allowed: 100 MiB. */
@@ -158,6 +170,9 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  const workersRaw = get("START_WORKERS").toLowerCase();
+  if (!["true", "false", "1", "0"].includes(workersRaw))
+    problems.push(`START_WORKERS must be true or false (got "${workersRaw}")`);
   const seedRaw = get("SEED_ON_START").toLowerCase();
   if (!["true", "false", "1", "0"].includes(seedRaw))
     problems.push(`SEED_ON_START must be true or false (got "${seedRaw}")`);
@@ -214,6 +229,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (attachmentsDir === path.parse(attachmentsDir).root)
     problems.push(`ATTACHMENTS_DIR must not be the file system's root (got "${attachmentsDirRaw}")`);
   const attachmentMaxBytes = int("ATTACHMENT_MAX_BYTES", 1, ATTACHMENT_MAX_BYTES_LIMIT);
+  const reminderConcurrency = int("REMINDER_CONCURRENCY", 1, 100);
+  const reminderLookaheadHours = int("REMINDER_LOOKAHEAD_HOURS", 1, 168);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -229,6 +246,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     appSecret,
     seedOnStart: seedRaw === "true" || seedRaw === "1",
+    startWorkers: workersRaw === "true" || workersRaw === "1",
     seedDemoUsers,
     auth: {
       issuer: get("JWT_ISSUER"),
@@ -242,6 +260,7 @@ export function loadConfig(env: Env = process.env): Config {
       oidc,
     },
     attachments: { dir: attachmentsDir, maxBytes: attachmentMaxBytes },
+    reminders: { concurrency: reminderConcurrency, lookaheadHours: reminderLookaheadHours },
   };
 }
 

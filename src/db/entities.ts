@@ -17,6 +17,9 @@ import { TaskGroup } from "../plans/task-group.entity";
 import { ReferenceSource } from "../shared/reference-source.entity";
 import { Task, TaskCooperator, TaskUnit } from "../tasks/task.entity";
 import { Unit } from "../units/unit.entity";
+import { Notification } from "../notifications/notification.entity";
+import { ReminderDelivery } from "../reminders/reminder-delivery.entity";
+import { PlanReminderSettings } from "../reminders/reminder-settings.entity";
 
 export const ENTITIES = [
   Unit,
@@ -51,4 +54,7 @@ export const ENTITIES = [
   DueDateChange,
   TaskComment,
   CalendarDay,
+  Notification,
+  PlanReminderSettings,
+  ReminderDelivery,
 ];

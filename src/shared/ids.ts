@@ -26,6 +26,7 @@ export const NODE_TYPES = [
   "Attachment",
   "DeadlineExtension",
   "TaskComment",
+  "Notification",
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 

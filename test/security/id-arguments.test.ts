@@ -8,6 +8,7 @@ import {
 } from "graphql";
 import { getSchema } from "../../src/app/schema";
 import { AuditEntry } from "../../src/audit/audit-entry.entity";
+import { insertNotification } from "../../src/notifications/notification.store";
 import { Assessment } from "../../src/criteria/assessment.entity";
 import { CriteriaSet } from "../../src/criteria/criteria-set.entity";
 import { CriteriaSetKind, RecognitionLevel } from "../../src/criteria/criteria.enums";
@@ -491,6 +492,27 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
       );
       expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["FORBIDDEN"]);
       expect(await app.db.ds.query("SELECT COUNT(*) AS n FROM reporting_period")).toEqual(before);
+    },
+    "Mutation.markNotificationsRead.ids": async (f) => {
+      const id = await insertNotification(app.db.ds.manager, {
+        userId: f.user,
+        kind: "reminder.probe",
+        title: "Khóa",
+        body: "Khóa",
+        link: null,
+      });
+      const r = await as<{ r: { notifications: unknown[]; userErrors: Array<{ code: string }> } }>(
+        `mutation($ids: [ID!]!) { r: markNotificationsRead(ids: $ids) { notifications { id } userErrors { code } } }`,
+        { ids: [gid("Notification", id)] },
+      );
+      expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
+      expect(r.data!.r.notifications).toEqual([]);
+      const [row] = await app.db.ds.query("SELECT read_at FROM notification WHERE id = ?", [id]);
+      expect(row.read_at).toBeNull();
+      const node = await as<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, {
+        id: gid("Notification", id),
+      });
+      expect([node.errors, node.data?.node]).toEqual([undefined, null]);
     },
     "AssignTaskGroupInput.groupId": () => groupRefused([]),
     "AssignTaskGroupInput.organizationIds": (f) => groupRefused([gid("Organization", f.org)]),

@@ -1,0 +1,97 @@
+/**
+ * The reconciler: re-derives from MariaDB every reminder due in the next `lookaheadHours` (and
+ * any missed in the past day and not delivered yet) and (re)adds its delayed send job under its
+ * deterministic ID. Adding a job whose ID is already queued changes nothing, so it runs as often
+ * as wanted: every 5 minutes as a BullMQ job scheduler, and for one assignment right after a
+ * change commits. Whatever Redis lost (FLUSHALL, a failover) is back within one run.
+ */
+import { addWorkingDays } from "../../calendar/working-days";
+import { localDate } from "../../shared/clock";
+import { dueReminders } from "../ladder";
+import { CATCH_UP_MS, type ReminderDeps } from "../reminder-deps";
+import {
+  deliveredReminders,
+  loadCalendarExceptions,
+  loadLadders,
+  loadSubject,
+  maxDaysBefore,
+  reminderKey,
+  remindableSubjects,
+  type ReminderSubject,
+} from "../reminder.store";
+import { sendReminderJob } from "./send-reminder.job";
+
+export const RECONCILE_REMINDERS = "reconcile-reminders" as const;
+
+/** Ids only. Without an assignment: every assignment that can still get reminders. */
+export interface ReconcilePayload {
+  assignmentId?: number;
+}
+
+export type SendJob = ReturnType<typeof sendReminderJob>;
+/** Puts send jobs on the queue (the worker passes `queue.addBulk`). */
+export type EnqueueSendJobs = (jobs: SendJob[]) => Promise<void>;
+
+export interface ReconcileResult {
+  /** Assignments looked at. */
+  assignments: number;
+  /** Reminders falling in the window. */
+  due: number;
+  /** Of those, already delivered (not queued again). */
+  delivered: number;
+  /** Send jobs handed to the queue (already queued ones are left as they are). */
+  enqueued: number;
+}
+
+const PAGE = 500;
+
+/** Runs one reconcile job as of `now`. */
+export async function handleReconcile(
+  deps: ReminderDeps,
+  payload: ReconcilePayload,
+  enqueue: EnqueueSendJobs,
+  now: Date = deps.clock.now(),
+): Promise<ReconcileResult> {
+  const m = deps.ds.manager;
+  const from = now.getTime() - CATCH_UP_MS;
+  const to = now.getTime() + deps.lookaheadHours * 3600 * 1000;
+  const until = localDate(new Date(to), deps.timeZone);
+  const calendar = await loadCalendarExceptions(m);
+  const result: ReconcileResult = { assignments: 0, due: 0, delivered: 0, enqueued: 0 };
+
+  const reconcile = async (subjects: ReminderSubject[]) => {
+    const ladders = await loadLadders(
+      m,
+      subjects.map((s) => s.planId),
+    );
+    const due = subjects.flatMap((s) =>
+      dueReminders(s, ladders.get(s.planId)!, calendar, { timeZone: deps.timeZone, until })
+        .filter((r) => r.fireAt.getTime() >= from && r.fireAt.getTime() <= to)
+        .map((r) => ({ assignmentId: s.assignmentId, kind: r.kind, dueDate: s.dueDate!, fireAt: r.fireAt })),
+    );
+    const delivered = await deliveredReminders(m, due);
+    const missing = due.filter((r) => !delivered.has(reminderKey(r.assignmentId, r.kind, r.dueDate)));
+    if (missing.length) await enqueue(missing.map((r) => sendReminderJob(r, r.fireAt, now)));
+    result.assignments += subjects.length;
+    result.due += due.length;
+    result.delivered += due.length - missing.length;
+    result.enqueued += missing.length;
+  };
+
+  if (payload.assignmentId !== undefined) {
+    const s = await loadSubject(m, payload.assignmentId);
+    if (s) await reconcile([s]);
+  } else {
+    // A deadline this far ahead cannot have a rung inside the window yet.
+    const dueOnOrBefore = addWorkingDays(until, await maxDaysBefore(m), calendar);
+    for (let afterId = 0; ;) {
+      const page = await remindableSubjects(m, { dueOnOrBefore, afterId, limit: PAGE });
+      if (page.length === 0) break;
+      await reconcile(page);
+      afterId = page[page.length - 1].assignmentId;
+      if (page.length < PAGE) break;
+    }
+  }
+  deps.logger?.info({ job: RECONCILE_REMINDERS, ...payload, ...result }, "reminders reconciled");
+  return result;
+}

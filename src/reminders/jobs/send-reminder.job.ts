@@ -1,0 +1,157 @@
+/**
+ * Sends one reminder rung of one assignment to everyone it concerns, in the app. The payload is
+ * ids, the kind and the due date it was scheduled for: the handler re-reads everything else and
+ * quietly does nothing when the world moved on (work done, cancelled, paused or returned; the
+ * deadline moved; the ladder no longer has that rung). Deliveries are exactly-once per recipient
+ * (deliver-in-app.ts), so a retried, duplicated or stalled job never notifies anyone twice.
+ */
+import type { JobsOptions } from "bullmq";
+import { addDays } from "../../calendar/working-days";
+import { withTransaction } from "../../db/transaction";
+import { localDate } from "../../shared/clock";
+import { toGlobalId } from "../../shared/ids";
+import { deliverInApp } from "../deliver-in-app";
+import { findReminder, isReminderKind, REMINDABLE_STATUSES, type ReminderKind } from "../ladder";
+import { EARLY_TOLERANCE_MS, type ReminderDeps, STALE_AFTER_MS } from "../reminder-deps";
+import { loadCalendarExceptions, loadLadders, loadSubject, resolveRecipients } from "../reminder.store";
+import { renderReminder } from "../render";
+
+export const SEND_REMINDER = "send-reminder" as const;
+
+/** Ids, the kind and the due date only: no names, no text, no addresses. */
+export interface SendReminderPayload {
+  assignmentId: number;
+  kind: ReminderKind;
+  /** The due date ("YYYY-MM-DD") the reminder was scheduled for. */
+  dueDate: string;
+}
+
+/** rem-<assignmentId>-<kind>-<dueDate>: one job per rung and deadline, whoever adds it (no ':'). */
+export function sendReminderJobId(p: SendReminderPayload): string {
+  return `rem-${p.assignmentId}-${p.kind}-${p.dueDate}`;
+}
+
+/**
+ * Retries with backoff (a deadlock, MariaDB away). A finished job is kept a little longer than the
+ * reconciler looks back, so its re-adds within that day are no-ops rather than new runs.
+ */
+export const SEND_REMINDER_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: "exponential", delay: 5_000 },
+  removeOnComplete: { age: 26 * 3600, count: 100_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** The job that sends `p` at `fireAt` (delay counted from `now`, never negative). */
+export function sendReminderJob(
+  p: SendReminderPayload,
+  fireAt: Date,
+  now: Date,
+): { name: typeof SEND_REMINDER; data: SendReminderPayload; opts: JobsOptions } {
+  return {
+    name: SEND_REMINDER,
+    data: { assignmentId: p.assignmentId, kind: p.kind, dueDate: p.dueDate },
+    opts: {
+      ...SEND_REMINDER_OPTIONS,
+      jobId: sendReminderJobId(p),
+      delay: Math.max(0, fireAt.getTime() - now.getTime()),
+    },
+  };
+}
+
+export type SendReminderResult =
+  | { status: "delivered"; recipients: number; newlyNotified: number }
+  /** Too early for its rung (the calendar or the ladder moved it later): run it again at `fireAt`. */
+  | { status: "early"; fireAt: string }
+  | {
+      status: "skipped";
+      reason:
+        | "invalid_payload"
+        | "gone"
+        | "not_remindable"
+        | "deadline_moved"
+        | "not_in_ladder"
+        | "stale"
+        | "no_recipients";
+    };
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+function validPayload(p: SendReminderPayload): boolean {
+  return (
+    Number.isSafeInteger(p?.assignmentId) &&
+    p.assignmentId > 0 &&
+    isReminderKind(p.kind) &&
+    typeof p.dueDate === "string" &&
+    DATE_RE.test(p.dueDate)
+  );
+}
+
+/** Runs one send-reminder job as of `now` (the worker passes its clock's now). */
+export async function handleSendReminder(
+  deps: ReminderDeps,
+  p: SendReminderPayload,
+  now: Date = deps.clock.now(),
+): Promise<SendReminderResult> {
+  const skip = (reason: Extract<SendReminderResult, { status: "skipped" }>["reason"]): SendReminderResult => {
+    deps.logger?.debug({ job: SEND_REMINDER, ...p, reason }, "reminder skipped");
+    return { status: "skipped", reason };
+  };
+  if (!validPayload(p)) return skip("invalid_payload");
+  const subject = await loadSubject(deps.ds.manager, p.assignmentId);
+  if (!subject) return skip("gone");
+  if (!REMINDABLE_STATUSES.includes(subject.status)) return skip("not_remindable");
+  if (subject.dueDate !== p.dueDate) return skip("deadline_moved");
+
+  const calendar = await loadCalendarExceptions(deps.ds.manager);
+  const ladder = (await loadLadders(deps.ds.manager, [subject.planId])).get(subject.planId)!;
+  const until = addDays(localDate(now, deps.timeZone), 62);
+  const rung = findReminder(p.kind, subject, ladder, calendar, { timeZone: deps.timeZone, until });
+  if (!rung) return skip("not_in_ladder");
+  if (now.getTime() < rung.fireAt.getTime() - EARLY_TOLERANCE_MS)
+    return { status: "early", fireAt: rung.fireAt.toISOString() };
+  if (now.getTime() > rung.fireAt.getTime() + STALE_AFTER_MS) return skip("stale");
+
+  const text = renderReminder(
+    {
+      kind: p.kind,
+      taskCode: subject.taskCode,
+      taskTitle: subject.taskTitle,
+      orgName: subject.orgName,
+      dueDate: p.dueDate,
+      fireAtLocalDate: rung.fireAtLocalDate,
+    },
+    calendar,
+  );
+  const result = await withTransaction(deps.ds, async ({ manager }) => {
+    // Re-checked under a shared lock, so a deadline moved or work closed a moment ago wins.
+    const [row] = await manager.query(
+      "SELECT status, DATE_FORMAT(due_date, '%Y-%m-%d') AS due_date FROM assignment WHERE id = ? LOCK IN SHARE MODE",
+      [p.assignmentId],
+    );
+    if (!row) return "gone" as const;
+    if (!REMINDABLE_STATUSES.includes(row.status)) return "not_remindable" as const;
+    if (row.due_date !== p.dueDate) return "deadline_moved" as const;
+    const recipients = await resolveRecipients(manager, subject, rung.recipients);
+    const notified = await deliverInApp(manager, {
+      assignmentId: p.assignmentId,
+      kind: p.kind,
+      dueDate: p.dueDate,
+      recipientUserIds: recipients,
+      notification: {
+        kind: `reminder.${p.kind}`,
+        title: text.title,
+        body: text.body,
+        link: toGlobalId("Task", subject.taskId),
+      },
+    });
+    return { recipients: recipients.length, notified: notified.length };
+  });
+  if (typeof result === "string") return skip(result);
+  if (result.recipients === 0) return skip("no_recipients");
+  deps.logger?.info(
+    { job: SEND_REMINDER, ...p, recipients: result.recipients, notified: result.notified },
+    "reminder delivered",
+  );
+  return { status: "delivered", recipients: result.recipients, newlyNotified: result.notified };
+}

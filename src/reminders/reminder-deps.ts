@@ -1,0 +1,22 @@
+import type { DataSource } from "typeorm";
+import type { Clock } from "../shared/clock";
+import type { Logger } from "../shared/logger";
+
+/** What the reminder job handlers need; the worker builds it once, tests build their own. */
+export interface ReminderDeps {
+  ds: DataSource;
+  /** "Now" for every decision (tests set it; production reads the system clock). */
+  clock: Clock;
+  /** The plans' time zone (TZ_PLAN, Asia/Ho_Chi_Minh). */
+  timeZone: string;
+  /** How far ahead the reconciler puts reminders on the queue. */
+  lookaheadHours: number;
+  logger?: Logger;
+}
+
+/** A reminder job may run this much before its instant (clocks of two machines differ). */
+export const EARLY_TOLERANCE_MS = 10 * 60 * 1000;
+/** Reminders missed by less than this are still sent (the reconciler looks one day back). */
+export const CATCH_UP_MS = 24 * 60 * 60 * 1000;
+/** A reminder this late is no longer worth sending ("3 days left" when the deadline is past). */
+export const STALE_AFTER_MS = CATCH_UP_MS + 60 * 60 * 1000;

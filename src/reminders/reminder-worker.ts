@@ -1,0 +1,132 @@
+/**
+ * The reminders worker: which handler runs each job, how many at once, the reconciler's scheduler,
+ * and an orderly close. Built here (not in workers/) so tests can start the real thing.
+ */
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
+import type { Config } from "../config/env";
+import { bullConnection, QUEUE_NAMES, queuePrefix } from "../queue/queues";
+import { handleReconcile, RECONCILE_REMINDERS, type ReconcilePayload } from "./jobs/reconcile.job";
+import { handleSendReminder, SEND_REMINDER, type SendReminderPayload } from "./jobs/send-reminder.job";
+import type { ReminderDeps } from "./reminder-deps";
+import {
+  createReminderQueue,
+  enqueueOn,
+  ensureReconcileScheduler,
+  type ReminderJobData,
+  type ReminderJobName,
+  type ReminderQueue,
+  upsertReconcileScheduler,
+} from "./reminder-queue";
+
+export type ReminderWorker = Worker<ReminderJobData, unknown, ReminderJobName>;
+
+export interface ReminderWorkerOptions {
+  config: Pick<Config, "redisUrl" | "redisPrefix">;
+  /** Jobs run at once in this process. */
+  concurrency: number;
+  /** The queue the reconciler adds send jobs to. */
+  queue: ReminderQueue;
+  /** false: call worker.run() yourself. */
+  autorun?: boolean;
+}
+
+/** Routes a job to its handler by name; the only place a payload is read as its name's type. */
+export function processReminderJob(deps: ReminderDeps, queue: ReminderQueue) {
+  return async (job: Job<ReminderJobData, unknown, ReminderJobName>, token?: string): Promise<unknown> => {
+    switch (job.name) {
+      case SEND_REMINDER: {
+        const result = await handleSendReminder(deps, job.data as SendReminderPayload);
+        if (result.status === "early") {
+          // Not its time yet: the same job waits again until its rung's instant.
+          const wait = Date.parse(result.fireAt) - deps.clock.now().getTime();
+          await job.moveToDelayed(Date.now() + Math.max(0, wait), token);
+          throw new DelayedError();
+        }
+        return result;
+      }
+      case RECONCILE_REMINDERS:
+        return handleReconcile(deps, job.data as ReconcilePayload, enqueueOn(queue));
+      default:
+        throw new UnrecoverableError(`No handler for job "${String(job.name)}"`);
+    }
+  };
+}
+
+export function createReminderWorker(deps: ReminderDeps, opts: ReminderWorkerOptions): ReminderWorker {
+  const worker: ReminderWorker = new Worker<ReminderJobData, unknown, ReminderJobName>(
+    QUEUE_NAMES.reminders,
+    processReminderJob(deps, opts.queue),
+    {
+      connection: bullConnection(opts.config.redisUrl, "worker"),
+      prefix: queuePrefix(opts.config),
+      concurrency: opts.concurrency,
+      autorun: opts.autorun ?? true,
+    },
+  );
+  worker.on("failed", (job, err) =>
+    deps.logger?.warn(
+      { jobId: job?.id, name: job?.name, attempts: job?.attemptsMade, err },
+      "reminder job failed",
+    ),
+  );
+  worker.on("error", (err) => deps.logger?.error({ err }, "reminder worker error"));
+  return worker;
+}
+
+export interface ReminderService {
+  queue: ReminderQueue;
+  worker: ReminderWorker;
+  /** Stops re-registering the scheduler (before a test obliterates the queue). */
+  stopWatchdog(): void;
+  /** Stops taking jobs, waits for the running ones to finish, then closes the queue. */
+  close(): Promise<void>;
+}
+
+export interface ReminderServiceOptions extends Omit<ReminderWorkerOptions, "queue" | "autorun"> {
+  /** How often the reconciler runs (default 5 minutes). */
+  reconcileEveryMs?: number;
+  /** How often the worker checks that Redis still has the scheduler (default 1 minute). */
+  watchdogEveryMs?: number;
+}
+
+/**
+ * The queue, the reconciler's scheduler (upserted, idempotent; re-registered by a watchdog when
+ * Redis lost it) and the running worker.
+ */
+export async function startReminderService(
+  deps: ReminderDeps,
+  opts: ReminderServiceOptions,
+): Promise<ReminderService> {
+  const queue = createReminderQueue(opts.config, "worker");
+  await upsertReconcileScheduler(queue, opts.reconcileEveryMs);
+  const worker = createReminderWorker(deps, { ...opts, queue });
+  await worker.waitUntilReady();
+  let checking: Promise<void> | null = null;
+  const watchdog = setInterval(() => {
+    checking ??= ensureReconcileScheduler(queue, opts.reconcileEveryMs)
+      .then((restored) => {
+        if (restored)
+          deps.logger?.warn("the reminders scheduler was missing from Redis: registered it again");
+      })
+      .catch((err: unknown) => deps.logger?.warn({ err }, "could not check the reminders scheduler"))
+      .finally(() => {
+        checking = null;
+      });
+  }, opts.watchdogEveryMs ?? 60_000);
+  const stopWatchdog = () => clearInterval(watchdog);
+  let closing: Promise<void> | null = null;
+  return {
+    queue,
+    worker,
+    stopWatchdog,
+    close() {
+      closing ??= (async () => {
+        stopWatchdog();
+        await checking;
+        await worker.close();
+        await queue.close();
+      })();
+      return closing;
+    },
+  };
+}

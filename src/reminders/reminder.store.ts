@@ -1,0 +1,217 @@
+/**
+ * What the reminder jobs read from MariaDB, the source of truth: the assignment as it is now, the
+ * plan's ladder, the working calendar, the people to tell, and what was already delivered.
+ */
+import type { EntityManager } from "typeorm";
+import { CalendarDay, type CalendarDayKind } from "../calendar/calendar-day.entity";
+import type { CalendarExceptions } from "../calendar/working-days";
+import { Role } from "../shared/roles";
+import type { AssignmentStatus } from "../workflow/assignment.states";
+import { ACTING_ROLES } from "../workflow/workflow.policy";
+import {
+  type Audience,
+  DEFAULT_LADDER,
+  ladderProblems,
+  REMINDABLE_STATUSES,
+  type ReminderLadder,
+} from "./ladder";
+import { DeliveryChannel } from "./reminder-delivery.entity";
+import { PlanReminderSettings } from "./reminder-settings.entity";
+
+/** One assignment as a reminder needs it. */
+export interface ReminderSubject {
+  assignmentId: number;
+  taskId: number;
+  planId: number;
+  status: AssignmentStatus;
+  dueDate: string | null;
+  orgId: number;
+  assigneeUserId: number | null;
+  assignerOrgId: number;
+  taskCode: string;
+  taskTitle: string;
+  orgName: string;
+  /** Materialised path of the plan's scope unit: its coordinators sit on it or above. */
+  planScopePath: string;
+}
+
+interface SubjectRow {
+  id: number | string;
+  task_id: number | string;
+  plan_id: number | string;
+  status: AssignmentStatus;
+  due_date: string | null;
+  org_id: number | string;
+  assignee_user_id: number | string | null;
+  assigner_org_id: number | string;
+  task_code: string;
+  task_title: string;
+  org_name: string;
+  plan_scope_path: string;
+}
+
+const SUBJECT_SQL = `
+  SELECT a.id, a.task_id, t.plan_id, a.status, DATE_FORMAT(a.due_date, '%Y-%m-%d') AS due_date,
+         a.org_id, a.assignee_user_id, a.assigner_org_id, t.code AS task_code, t.title AS task_title,
+         o.name AS org_name, su.path AS plan_scope_path
+  FROM assignment a
+  JOIN task t ON t.id = a.task_id
+  JOIN organization o ON o.id = a.org_id
+  JOIN plan p ON p.id = t.plan_id
+  JOIN admin_unit su ON su.id = p.scope_unit_id`;
+
+function toSubject(r: SubjectRow): ReminderSubject {
+  return {
+    assignmentId: Number(r.id),
+    taskId: Number(r.task_id),
+    planId: Number(r.plan_id),
+    status: r.status,
+    dueDate: r.due_date,
+    orgId: Number(r.org_id),
+    assigneeUserId: r.assignee_user_id === null ? null : Number(r.assignee_user_id),
+    assignerOrgId: Number(r.assigner_org_id),
+    taskCode: r.task_code,
+    taskTitle: r.task_title,
+    orgName: r.org_name,
+    planScopePath: r.plan_scope_path,
+  };
+}
+
+/** The assignment as it is now; null when it no longer exists. */
+export async function loadSubject(m: EntityManager, assignmentId: number): Promise<ReminderSubject | null> {
+  const rows: SubjectRow[] = await m.query(`${SUBJECT_SQL} WHERE a.id = ?`, [assignmentId]);
+  return rows[0] ? toSubject(rows[0]) : null;
+}
+
+/**
+ * A page of assignments that can still get reminders (a remindable status and a due date on or
+ * before `dueOnOrBefore`), in id order after `afterId`.
+ */
+export async function remindableSubjects(
+  m: EntityManager,
+  opts: { dueOnOrBefore: string; afterId: number; limit: number },
+): Promise<ReminderSubject[]> {
+  const rows: SubjectRow[] = await m.query(
+    `${SUBJECT_SQL}
+     WHERE a.id > ? AND a.due_date IS NOT NULL AND a.due_date <= ? AND a.status IN (?)
+     ORDER BY a.id LIMIT ?`,
+    [opts.afterId, opts.dueOnOrBefore, REMINDABLE_STATUSES, opts.limit],
+  );
+  return rows.map(toSubject);
+}
+
+/** The working calendar's exceptions (a few dozen rows a year). */
+export async function loadCalendarExceptions(m: EntityManager): Promise<CalendarExceptions> {
+  const rows = await m.getRepository(CalendarDay).find();
+  return new Map<string, CalendarDayKind>(rows.map((r) => [r.date, r.kind]));
+}
+
+/** A plan's settings as a ladder; a row that breaks the limits falls back to the default. */
+export function ladderFromSettings(s: PlanReminderSettings | undefined): ReminderLadder {
+  if (!s) return DEFAULT_LADDER;
+  const ladder: ReminderLadder = {
+    daysBefore: s.daysBefore,
+    onDueDate: Boolean(s.onDueDate),
+    overdueEveryWorkingDays: Number(s.overdueEveryWorkingDays),
+    escalateAfterWorkingDays: Number(s.escalateAfterWorkingDays),
+    localHour: Number(s.localHour),
+  };
+  return ladderProblems(ladder).length === 0 ? ladder : DEFAULT_LADDER;
+}
+
+/** The ladders of some plans, by plan id (the default for plans without settings). */
+export async function loadLadders(m: EntityManager, planIds: number[]): Promise<Map<number, ReminderLadder>> {
+  const ids = [...new Set(planIds)];
+  const rows = ids.length
+    ? await m
+        .getRepository(PlanReminderSettings)
+        .createQueryBuilder("s")
+        .where("s.plan_id IN (:...ids)", { ids })
+        .getMany()
+    : [];
+  const byPlan = new Map(rows.map((r) => [r.planId, r]));
+  return new Map(ids.map((id) => [id, ladderFromSettings(byPlan.get(id))]));
+}
+
+/** The largest "days before" any plan's ladder uses (how far ahead a deadline can start reminding). */
+export async function maxDaysBefore(m: EntityManager): Promise<number> {
+  const rows = await m
+    .getRepository(PlanReminderSettings)
+    .find({ select: { planId: true, daysBefore: true } });
+  return Math.max(...DEFAULT_LADDER.daysBefore, ...rows.flatMap((r) => r.daysBefore), 1);
+}
+
+const ACTIVE = "active";
+
+/** Active users of an organization holding a role that acts for it. */
+async function actingMembers(m: EntityManager, orgId: number): Promise<number[]> {
+  const rows: Array<{ id: number | string }> = await m.query(
+    `SELECT DISTINCT u.id FROM app_user u JOIN user_role r ON r.user_id = u.id
+     WHERE u.org_id = ? AND u.status = ? AND r.role IN (?)`,
+    [orgId, ACTIVE, ACTING_ROLES],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/**
+ * The people an audience stands for, as user ids in ascending order (the order rows are locked
+ * in, so concurrent deliveries never deadlock on each other):
+ * - assignee: the named member, if any and active, and the acting members of the assigned organization;
+ * - assigner: the acting members of the assigning organization;
+ * - coordinators: active provincial coordinators whose unit is the plan's scope or above it.
+ */
+export async function resolveRecipients(
+  m: EntityManager,
+  s: ReminderSubject,
+  audiences: readonly Audience[],
+): Promise<number[]> {
+  const ids = new Set<number>();
+  for (const audience of audiences) {
+    if (audience === "assignee") {
+      if (s.assigneeUserId !== null) {
+        const [named] = await m.query("SELECT id FROM app_user WHERE id = ? AND status = ?", [
+          s.assigneeUserId,
+          ACTIVE,
+        ]);
+        if (named) ids.add(Number(named.id));
+      }
+      for (const id of await actingMembers(m, s.orgId)) ids.add(id);
+    } else if (audience === "assigner") {
+      for (const id of await actingMembers(m, s.assignerOrgId)) ids.add(id);
+    } else {
+      const rows: Array<{ id: number | string }> = await m.query(
+        `SELECT DISTINCT u.id FROM app_user u
+         JOIN user_role r ON r.user_id = u.id
+         JOIN organization o ON o.id = u.org_id
+         JOIN admin_unit un ON un.id = o.unit_id
+         WHERE r.role = ? AND u.status = ? AND LEFT(?, CHAR_LENGTH(un.path)) = un.path`,
+        [Role.PROVINCIAL_COORDINATOR, ACTIVE, s.planScopePath],
+      );
+      for (const r of rows) ids.add(Number(r.id));
+    }
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** "assignmentId|kind|dueDate" of the reminders among `keys` already delivered in the app. */
+export async function deliveredReminders(
+  m: EntityManager,
+  keys: Array<{ assignmentId: number; kind: string; dueDate: string }>,
+): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    const rows: Array<{ assignment_id: number | string; kind: string; due_date: string }> = await m.query(
+      `SELECT DISTINCT assignment_id, kind, DATE_FORMAT(due_date, '%Y-%m-%d') AS due_date
+       FROM reminder_delivery
+       WHERE channel = ? AND (assignment_id, kind, due_date) IN (${chunk.map(() => "(?, ?, ?)").join(", ")})`,
+      [DeliveryChannel.IN_APP, ...chunk.flatMap((k) => [k.assignmentId, k.kind, k.dueDate])],
+    );
+    for (const r of rows) out.add(reminderKey(Number(r.assignment_id), r.kind, r.due_date));
+  }
+  return out;
+}
+
+export function reminderKey(assignmentId: number, kind: string, dueDate: string): string {
+  return `${assignmentId}|${kind}|${dueDate}`;
+}
