@@ -8,7 +8,12 @@ import type { DataSource } from "typeorm";
 import { authenticate } from "../auth/authenticate";
 import type { Config } from "../config/env";
 import { type Clock, systemClock } from "../shared/clock";
-import { type Context, createContext, Loaders } from "../shared/context";
+import { type Context, createContext, Loaders, type ReminderScheduler } from "../shared/context";
+import {
+  createReminderQueue,
+  type ReminderQueue,
+  scheduleAssignmentReminders,
+} from "../reminders/reminder-queue";
 import type { Logger } from "../shared/logger";
 import { type AttachmentStore, DiskAttachmentStore } from "../workflow/attachment-storage";
 import { createAttachmentHandler } from "../workflow/attachment-upload";
@@ -31,6 +36,8 @@ export interface ServerDeps {
 export interface AppServer {
   httpServer: http.Server;
   apollo: ApolloServer<Context>;
+  /** The queue the workflow schedules reminders on (after commit). */
+  reminderQueue: ReminderQueue;
   /** Starts listening; resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
   /** Stops accepting requests, drains the in-flight ones, and closes. Safe to call twice. */
@@ -124,6 +131,12 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   const production = config.nodeEnv === "production";
 
   const armor = createArmor({ production });
+  // The workflow re-derives an assignment's reminders after each committed change; if Redis
+  // refuses, the scheduled reconciler catches up, so a request never fails for it.
+  const reminderQueue = createReminderQueue(config, "producer");
+  const reminders: ReminderScheduler = {
+    schedule: (ids) => Promise.all(ids.map((id) => scheduleAssignmentReminders(reminderQueue, id))),
+  };
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
     introspection: !production,
@@ -191,6 +204,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           viewer: null,
           authorization,
           ip,
+          reminders,
         }),
     });
     const outHeaders: Record<string, string> = { "x-request-id": requestId };
@@ -242,6 +256,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   return {
     httpServer,
     apollo,
+    reminderQueue,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -256,6 +271,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           httpServer.closeIdleConnections();
         });
         await apollo.stop();
+        await reminderQueue.close();
       })();
       return stopping;
     },

@@ -26,6 +26,11 @@ export class Loaders {
   }
 }
 
+/** Re-derives the reminders of assignments once a change has committed (the reminders queue). */
+export interface ReminderScheduler {
+  schedule(assignmentIds: readonly number[]): Promise<unknown>;
+}
+
 /** What every resolver receives. Built fresh for each request. */
 export interface Context {
   ds: DataSource;
@@ -36,6 +41,8 @@ export interface Context {
   config: Config;
   /** Shared Redis connection (login throttling; queues from the reminders work on). */
   redis: Redis;
+  /** Schedules reminders after commit; null in a process without a queue (the reconciler catches up). */
+  reminders: ReminderScheduler | null;
   /** The signed-in user; null for an anonymous request. */
   viewer: Viewer | null;
   /** The raw Authorization header; the viewer is loaded from it after validation. */

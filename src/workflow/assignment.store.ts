@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { recordAudit } from "../audit/audit";
+import type { UnitOfWork } from "../db/transaction";
 import { updateIfVersion } from "../db/versioned-update";
 import type { Context } from "../shared/context";
 import { requireViewer } from "../shared/context";
@@ -151,4 +152,13 @@ export async function rollUpProgress(manager: EntityManager, taskId: number): Pr
     }
     [row] = await manager.query("SELECT parent_id FROM task WHERE id = ?", [parentId]);
   }
+}
+
+/** After `uow` commits, re-derive these assignments' reminders (never fails the change itself). */
+export function remindAfterCommit(ctx: Context, uow: UnitOfWork, assignmentIds: readonly number[]): void {
+  const reminders = ctx.reminders;
+  if (!reminders || assignmentIds.length === 0) return;
+  uow.afterCommit(async () => {
+    await reminders.schedule(assignmentIds).catch(() => undefined);
+  });
 }

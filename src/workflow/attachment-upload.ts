@@ -361,6 +361,7 @@ export function createAttachmentHandler(deps: AttachmentHandlerDeps) {
       requestId,
       viewer,
       authorization: null,
+      reminders: null,
       ip: req.socket.remoteAddress ?? null,
     });
     const row = await ctx.loaders.get(visibleAttachmentById).load(parsed.id);

@@ -89,7 +89,16 @@ export async function startTestApp(opts: { now?: Date; production?: boolean } = 
     gqlAs,
     tokenFor,
     async close() {
+      // Jobs the workflow scheduled under this test's own prefix go with it.
+      await server.reminderQueue.obliterate({ force: true });
       await server.stop();
+      // Whatever else this test left in Redis (login throttling counters) carries its prefix too.
+      for (let cursor = "0"; ;) {
+        const [next, keys] = await redis.scan(cursor, "MATCH", `${config.redisPrefix}:*`, "COUNT", 500);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+        if (cursor === "0") break;
+      }
       await redis.quit();
       await db.drop();
     },

@@ -7,7 +7,7 @@ import { type UserError, userError } from "../../shared/user-errors";
 import { Task } from "../../tasks/task.entity";
 import { Assignment, AssignmentEvent, AssignmentRole } from "../assignment.entity";
 import { FINAL_STATUSES } from "../assignment.states";
-import { loadAssignmentForWrite } from "../assignment.store";
+import { loadAssignmentForWrite, remindAfterCommit } from "../assignment.store";
 import { DeadlineExtension, DueDateChange, ExtensionStatus } from "../extension.entity";
 import { actsAsAssigner } from "../workflow.policy";
 import {
@@ -130,6 +130,11 @@ export async function decideExtension(ctx: Context, input: DecideExtensionArgs):
       },
     );
     const assignment = await m.getRepository(Assignment).findOneByOrFail({ id: ext.assignmentId });
+    remindAfterCommit(
+      ctx,
+      uow,
+      changes.map((c) => c.assignmentId),
+    );
     return { extension, assignment, userErrors: [] };
   }).catch((err: unknown) => {
     if (err instanceof ExtensionRefused) return refused(...err.userErrors);

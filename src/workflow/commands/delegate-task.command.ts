@@ -16,6 +16,7 @@ import { visibleTasks } from "../../tasks/task.queries";
 import { Unit } from "../../units/unit.entity";
 import { Assignment, AssignmentEvent, AssignmentRole } from "../assignment.entity";
 import { AssignmentStatus } from "../assignment.states";
+import { remindAfterCommit } from "../assignment.store";
 import type { DelegatePayload, DelegateTaskInput } from "../workflow.types";
 
 const MAX_SUBTASKS = 200;
@@ -239,6 +240,7 @@ export async function delegateTask(
   });
   if (errors.length) return fail(errors);
 
+  const createdAssignmentIds: number[] = [];
   const write = async (m: EntityManager): Promise<DelegatePayload> => {
     const bumped = await updateIfVersion(m, Task, parent.id, input.version);
     if (!bumped.ok) return fail([conflictError("task", bumped.current)]);
@@ -306,6 +308,7 @@ export async function delegateTask(
           status: AssignmentStatus.ASSIGNED,
           dueDate: child.dueDate,
         });
+        createdAssignmentIds.push(Number(ins.identifiers[0].id));
         await m.getRepository(AssignmentEvent).insert({
           assignmentId: Number(ins.identifiers[0].id),
           action: "assign",
@@ -340,7 +343,11 @@ export async function delegateTask(
     if (result.userErrors.length) throw new DelegationRefused(result);
     return result;
   }
-  return withTransaction(ctx.ds, (uow) => write(uow.manager)).catch((err: unknown) => {
+  return withTransaction(ctx.ds, async (uow) => {
+    const result = await write(uow.manager);
+    remindAfterCommit(ctx, uow, createdAssignmentIds);
+    return result;
+  }).catch((err: unknown) => {
     if (err instanceof QuotaExceeded)
       return fail([userError("QUOTA_EXCEEDED", err.message, ["input", "subtasks"])]);
     throw err;

@@ -6,7 +6,7 @@ import { parseGlobalId } from "../../shared/ids";
 import { type UserError, userError, conflictError } from "../../shared/user-errors";
 import type { Assignment } from "../assignment.entity";
 import { AssignmentAction, AssignmentStatus, transitionFor } from "../assignment.states";
-import { loadAssignmentForWrite, writeStatusChange } from "../assignment.store";
+import { loadAssignmentForWrite, remindAfterCommit, writeStatusChange } from "../assignment.store";
 import { ProgressReport, ReportStatus } from "../report.entity";
 import { ReviewDecision, type ReportPayload, type ReviewReportInput } from "../report.types";
 import { actsAsAssigner } from "../workflow.policy";
@@ -135,6 +135,7 @@ export async function reviewReport(ctx: Context, input: ReviewReportInput): Prom
           after,
         },
       );
+      remindAfterCommit(ctx, uow, [a.id]);
       return { report: after, assignment, userErrors: [] };
     });
   } catch (err) {

@@ -5,7 +5,12 @@ import { parseGlobalId } from "../../shared/ids";
 import { userError, conflictError } from "../../shared/user-errors";
 import { withTransaction } from "../../db/transaction";
 import { AssignmentAction, actionsFrom, AssignmentStatus, transitionFor } from "../assignment.states";
-import { currentVersion, loadAssignmentForWrite, writeStatusChange } from "../assignment.store";
+import {
+  currentVersion,
+  loadAssignmentForWrite,
+  remindAfterCommit,
+  writeStatusChange,
+} from "../assignment.store";
 import { mayAct } from "../workflow.policy";
 import type { AssignmentPayload, TransitionAssignmentInput } from "../workflow.types";
 
@@ -129,6 +134,7 @@ export async function transitionAssignment(
         userErrors: [conflictError("assignment", version, ["input", "version"])],
       };
     }
+    remindAfterCommit(ctx, uow, [a.id]);
     return { assignment: after, userErrors: [] };
   });
 }
