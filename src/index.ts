@@ -1,36 +1,9 @@
 import "reflect-metadata";
-import { prepareDatabase, prepareRedis, StartupError } from "./app/bootstrap";
+import { prepareDatabase, prepareRedis, StartupError, startWorkers } from "./app/bootstrap";
 import { createServer } from "./app/server";
-import type { DataSource } from "typeorm";
-import { type Config, ConfigError, loadConfig } from "./config/env";
-import { assertNoEviction, EvictionPolicyError } from "./queue/redis-policy";
-import { type ReminderService, startReminderService } from "./reminders/reminder-worker";
-import { systemClock } from "./shared/clock";
-import type { Logger } from "./shared/logger";
+import { ConfigError, loadConfig } from "./config/env";
 import { createRedis } from "./queue/connection";
 import { createLogger } from "./shared/logger";
-
-/** Starts the reminder workers in this process, after checking Redis keeps its jobs. */
-async function startWorkers(config: Config, ds: DataSource, logger: Logger): Promise<ReminderService> {
-  try {
-    await assertNoEviction(config.redisUrl);
-  } catch (err) {
-    if (err instanceof EvictionPolicyError) throw new StartupError(`Workers not started: ${err.message}`);
-    throw err;
-  }
-  const service = await startReminderService(
-    {
-      ds,
-      clock: systemClock,
-      timeZone: config.timeZone,
-      lookaheadHours: config.reminders.lookaheadHours,
-      logger,
-    },
-    { config, concurrency: config.reminders.concurrency },
-  );
-  logger.info({ concurrency: config.reminders.concurrency }, "reminder workers running in the API process");
-  return service;
-}
 
 /** API process: config -> database -> Redis check -> Apollo on node:http (and the workers, unless turned off). */
 async function main(): Promise<void> {

@@ -8,25 +8,16 @@
  * Everything it starts is built in src/ (src/reminders/reminder-worker.ts), where tests build it too.
  */
 import "reflect-metadata";
-import { prepareRedis, StartupError } from "../src/app/bootstrap";
+import { prepareRedis, StartupError, startWorkers } from "../src/app/bootstrap";
 import { ConfigError, loadConfig } from "../src/config/env";
 import { createDataSource } from "../src/db/data-source";
 import { QUEUE_NAMES } from "../src/queue/queues";
-import { assertNoEviction, EvictionPolicyError } from "../src/queue/redis-policy";
-import { startReminderService } from "../src/reminders/reminder-worker";
-import { systemClock } from "../src/shared/clock";
 import { createLogger } from "../src/shared/logger";
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   await prepareRedis(config);
-  try {
-    await assertNoEviction(config.redisUrl);
-  } catch (err) {
-    if (err instanceof EvictionPolicyError) throw new StartupError(`Worker not started: ${err.message}`);
-    throw err;
-  }
   const { host, port, name } = config.database;
   const ds = createDataSource(config.database, { poolSize: config.reminders.concurrency + 2 });
   try {
@@ -36,16 +27,7 @@ async function main(): Promise<void> {
       `Cannot connect to MariaDB database "${name}" at ${host}:${port}: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-  const service = await startReminderService(
-    {
-      ds,
-      clock: systemClock,
-      timeZone: config.timeZone,
-      lookaheadHours: config.reminders.lookaheadHours,
-      logger,
-    },
-    { config, concurrency: config.reminders.concurrency },
-  );
+  const service = await startWorkers(config, ds, logger);
   logger.info(
     {
       queues: [QUEUE_NAMES.reminders],

@@ -2,6 +2,9 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config/env";
 import { createDataSource, ensureDatabase } from "../db/data-source";
 import { checkRedis } from "../queue/connection";
+import { assertNoEviction, EvictionPolicyError } from "../queue/redis-policy";
+import { type ReminderService, startReminderService } from "../reminders/reminder-worker";
+import { systemClock } from "../shared/clock";
 import type { Logger } from "../shared/logger";
 import { isDatabaseEmpty, seedBacKan2022 } from "../seed/bac-kan-2022";
 import { seedCalendar } from "../seed/calendar-vn";
@@ -59,4 +62,27 @@ export async function prepareRedis(config: Config): Promise<void> {
     const u = new URL(config.redisUrl);
     throw new StartupError(`Cannot reach Redis at ${u.hostname}:${u.port || 6379}: ${describe(err)}`);
   }
+}
+
+/**
+ * Starts the reminder workers on `ds`, after checking that Redis keeps every key (an evicted job
+ * is a lost reminder). Used by the worker process and, unless START_WORKERS=false, by the API's.
+ */
+export async function startWorkers(config: Config, ds: DataSource, logger: Logger): Promise<ReminderService> {
+  try {
+    await assertNoEviction(config.redisUrl);
+  } catch (err) {
+    if (err instanceof EvictionPolicyError) throw new StartupError(`Worker not started: ${err.message}`);
+    throw err;
+  }
+  return startReminderService(
+    {
+      ds,
+      clock: systemClock,
+      timeZone: config.timeZone,
+      lookaheadHours: config.reminders.lookaheadHours,
+      logger,
+    },
+    { config, concurrency: config.reminders.concurrency },
+  );
 }

@@ -31,10 +31,13 @@ function tcpProbe(host: string, port: number, timeoutMs: number): Promise<void> 
   });
 }
 
-/** Connects and pings once; throws a clear error when Redis does not answer. */
-export async function checkRedis(url: string): Promise<void> {
+/**
+ * Runs `fn` on a short-lived connection that fails fast (no retries) and is always closed: for
+ * start-up checks. The port is probed first, since ioredis keeps a timer alive for seconds after a
+ * refused connection.
+ */
+export async function withShortLivedRedis<T>(url: string, fn: (redis: Redis) => Promise<T>): Promise<T> {
   const u = new URL(url);
-  // ioredis keeps a timer alive for seconds after a refused connection; probe the port first.
   await tcpProbe(u.hostname, u.port ? Number(u.port) : 6379, 3000);
   const redis = new Redis(url, {
     lazyConnect: true,
@@ -45,8 +48,13 @@ export async function checkRedis(url: string): Promise<void> {
   redis.on("error", () => {});
   try {
     await redis.connect();
-    await redis.ping();
+    return await fn(redis);
   } finally {
     redis.disconnect();
   }
+}
+
+/** Connects and pings once; throws a clear error when Redis does not answer. */
+export async function checkRedis(url: string): Promise<void> {
+  await withShortLivedRedis(url, (redis) => redis.ping());
 }

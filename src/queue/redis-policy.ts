@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import { withShortLivedRedis } from "./connection";
 
 /** Redis would drop keys under memory pressure: queued jobs (reminders) could vanish. */
 export class EvictionPolicyError extends Error {
@@ -17,22 +17,11 @@ export class EvictionPolicyError extends Error {
 
 /** Redis's maxmemory-policy, read with INFO (allowed where CONFIG is disabled, as on managed Redis). */
 export async function readEvictionPolicy(redisUrl: string): Promise<string> {
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true,
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on("error", () => {});
-  try {
-    await redis.connect();
-    const info = await redis.info("memory");
-    const m = /^maxmemory_policy:(\S+)/m.exec(info);
+  return withShortLivedRedis(redisUrl, async (redis) => {
+    const m = /^maxmemory_policy:(\S+)/m.exec(await redis.info("memory"));
     if (!m) throw new Error("INFO memory does not report maxmemory_policy");
     return m[1];
-  } finally {
-    redis.disconnect();
-  }
+  });
 }
 
 /** Throws EvictionPolicyError unless Redis keeps every key (maxmemory-policy noeviction). */
