@@ -266,7 +266,9 @@ function decide(
       if (op === "read" || op === "list") return read;
       if (op === "create") return read && canAssignTask(viewer, f.write);
       if (op === "update") return read && canUpdateTask(viewer, f.write);
-      if (op === "assign") return read && canAssignTask(viewer, f.write);
+      // Delegating checks the task (canAssignTask) and each organization it goes to (canAssignTo).
+      if (op === "assign")
+        return read && canAssignTask(viewer, f.write) && canAssignTo(viewer, delegationTarget(place));
       if (op === "approve") return read && canApproveTask(viewer, f.write);
       return read && canDeleteTask(viewer, f.write);
     }
@@ -318,7 +320,7 @@ function decide(
 export const REACHABLE: Record<Resource, readonly Operation[]> = {
   unit: ["read", "list"],
   plan: ["read", "list"],
-  task: ["read", "list"],
+  task: ["read", "list", "assign"],
   assignment: ["read", "list", "update", "assign", "approve", "delete"],
   report: ["read", "list", "create", "approve"],
   user: ["read", "list", "create", "update", "assign"],

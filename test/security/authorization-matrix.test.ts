@@ -519,6 +519,7 @@ describe("authorization matrix over HTTP", () => {
       }
       case "assignment.delete":
         return transition(AssignmentStatus.ACCEPTED, "CANCEL");
+      case "task.assign": // delegating a task is delegating from its lead assignment: the same mutation
       case "assignment.assign": {
         const rows = await freshAssignment(c, AssignmentStatus.ACCEPTED);
         const lead = toGlobalId("Organization", w.below[c.place].id);
