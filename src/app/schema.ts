@@ -34,6 +34,7 @@ import { UserResolver } from "../users/user.resolver";
 import { REPORT_RESOLVERS } from "../workflow/report.resolver";
 import { DEADLINE_RESOLVERS } from "../workflow/extension.resolver";
 import { NotificationResolver } from "../notifications/notification.resolver";
+import { REMINDER_RESOLVERS } from "../reminders/reminder-ladder.resolver";
 
 type ResolverClass = new () => object;
 
@@ -69,6 +70,7 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   ...REPORT_RESOLVERS,
   ...DEADLINE_RESOLVERS,
   NotificationResolver,
+  ...REMINDER_RESOLVERS,
 ];
 
 let cached: Promise<GraphQLSchema> | null = null;

@@ -215,3 +215,117 @@ export async function deliveredReminders(
 export function reminderKey(assignmentId: number, kind: string, dueDate: string): string {
   return `${assignmentId}|${kind}|${dueDate}`;
 }
+
+/** A deadline extension request, as its approver's reminders need it. */
+export interface ExtensionSubject {
+  extensionId: number;
+  assignmentId: number;
+  planId: number;
+  status: string;
+  /** When it was asked for (the local day follows from the plan's time zone). */
+  requestedAt: Date;
+  currentDueDate: string | null;
+  requestedDueDate: string;
+}
+
+interface ExtensionRow {
+  id: number | string;
+  assignment_id: number | string;
+  plan_id: number | string;
+  status: string;
+  created_at: Date | string;
+  current_due_date: string | null;
+  requested_due_date: string;
+}
+
+const EXTENSION_SQL = `
+  SELECT e.id, e.assignment_id, t.plan_id, e.status, e.created_at,
+         DATE_FORMAT(e.current_due_date, '%Y-%m-%d') AS current_due_date,
+         DATE_FORMAT(e.requested_due_date, '%Y-%m-%d') AS requested_due_date
+  FROM deadline_extension e
+  JOIN assignment a ON a.id = e.assignment_id
+  JOIN task t ON t.id = a.task_id`;
+
+function toExtension(r: ExtensionRow): ExtensionSubject {
+  return {
+    extensionId: Number(r.id),
+    assignmentId: Number(r.assignment_id),
+    planId: Number(r.plan_id),
+    status: r.status,
+    requestedAt: r.created_at instanceof Date ? r.created_at : new Date(`${r.created_at}Z`),
+    currentDueDate: r.current_due_date,
+    requestedDueDate: r.requested_due_date,
+  };
+}
+
+/** One extension request as it is now; null when it no longer exists. */
+export async function loadExtension(m: EntityManager, extensionId: number): Promise<ExtensionSubject | null> {
+  const rows: ExtensionRow[] = await m.query(`${EXTENSION_SQL} WHERE e.id = ?`, [extensionId]);
+  return rows[0] ? toExtension(rows[0]) : null;
+}
+
+/** Requests awaiting a decision: of one assignment, or all of them. */
+export async function pendingExtensions(
+  m: EntityManager,
+  assignmentId?: number,
+): Promise<ExtensionSubject[]> {
+  const rows: ExtensionRow[] =
+    assignmentId === undefined
+      ? await m.query(`${EXTENSION_SQL} WHERE e.status = 'pending' ORDER BY e.id`)
+      : await m.query(`${EXTENSION_SQL} WHERE e.status = 'pending' AND e.assignment_id = ? ORDER BY e.id`, [
+          assignmentId,
+        ]);
+  return rows.map(toExtension);
+}
+
+/** A reporting period an assignment has not reported on yet. */
+export interface UnreportedPeriod {
+  assignmentId: number;
+  planId: number;
+  periodId: number;
+  kind: string;
+  periodStart: string;
+  periodEnd: string;
+  dueDate: string;
+}
+
+/**
+ * Periods due from `dueFrom` to `dueTo` of the plans of running assignments (one assignment, or
+ * all), paired with each such assignment that has no report covering the period (by period_id, or
+ * the same kind and dates).
+ */
+export async function unreportedPeriods(
+  m: EntityManager,
+  opts: { dueFrom: string; dueTo: string; assignmentId?: number },
+): Promise<UnreportedPeriod[]> {
+  const rows: Array<Record<string, string | number>> = await m.query(
+    `SELECT a.id AS assignment_id, t.plan_id, rp.id AS period_id, rp.kind,
+            DATE_FORMAT(rp.period_start, '%Y-%m-%d') AS period_start,
+            DATE_FORMAT(rp.period_end, '%Y-%m-%d') AS period_end,
+            DATE_FORMAT(rp.due_date, '%Y-%m-%d') AS due_date
+     FROM reporting_period rp
+     JOIN task t ON t.plan_id = rp.plan_id
+     JOIN assignment a ON a.task_id = t.id
+     WHERE rp.due_date BETWEEN ? AND ? AND a.status IN (?) ${opts.assignmentId === undefined ? "" : "AND a.id = ?"}
+       AND NOT EXISTS (
+         SELECT 1 FROM progress_report r WHERE r.assignment_id = a.id
+           AND (r.period_id = rp.id OR (r.period_kind = rp.kind AND r.period_start = rp.period_start
+                                        AND r.period_end = rp.period_end)))
+     ORDER BY a.id, rp.due_date, rp.id`,
+    [
+      opts.dueFrom,
+      opts.dueTo,
+      REMINDABLE_STATUSES,
+      ...(opts.assignmentId === undefined ? [] : [opts.assignmentId]),
+    ],
+  );
+  return rows.map((r) => ({
+    assignmentId: Number(r.assignment_id),
+    planId: Number(r.plan_id),
+    periodId: Number(r.period_id),
+    kind: String(r.kind),
+    periodStart: String(r.period_start),
+    periodEnd: String(r.period_end),
+    dueDate: String(r.due_date),
+  }));
+}

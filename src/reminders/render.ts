@@ -66,3 +66,57 @@ export function renderReminder(f: RenderFacts, calendar: CalendarExceptions): Re
       `${late} ngày làm việc. Đề nghị đơn vị khẩn trương hoàn thành, báo cáo kết quả và nêu rõ nguyên nhân chậm trễ.`,
   };
 }
+
+export interface ExtensionRenderFacts {
+  taskCode: string;
+  taskTitle: string;
+  /** The organization asking for more time. */
+  orgName: string;
+  currentDueDate: string | null;
+  requestedDueDate: string;
+  requestedOn: string;
+  waitedWorkingDays: number;
+}
+
+/** A request for more time awaiting the approver's decision. */
+export function renderExtensionReminder(f: ExtensionRenderFacts): ReminderText {
+  const from = f.currentDueDate ? ` từ ngày ${vnDate(f.currentDueDate)}` : "";
+  return {
+    title: `Đề nghị gia hạn chờ quyết định (${f.waitedWorkingDays} ngày làm việc): ${f.taskTitle}`,
+    body:
+      `Nhắc việc: ${f.orgName} đề nghị gia hạn nhiệm vụ «${f.taskTitle}» (mã ${f.taskCode})${from} ` +
+      `đến ngày ${vnDate(f.requestedDueDate)}, gửi ngày ${vnDate(f.requestedOn)}, đã chờ ` +
+      `${f.waitedWorkingDays} ngày làm việc. Đề nghị cơ quan giao nhiệm vụ xem xét, quyết định.`,
+  };
+}
+
+const PERIOD_NAMES: Record<string, string> = {
+  monthly: "tháng",
+  quarterly: "quý",
+  six_monthly: "6 tháng",
+  yearly: "năm",
+  ad_hoc: "đột xuất",
+};
+
+export interface ReportRenderFacts {
+  taskCode: string;
+  taskTitle: string;
+  orgName: string;
+  dueDate: string;
+  fireAtLocalDate: string;
+  periods: Array<{ kind: string; periodStart: string; periodEnd: string }>;
+}
+
+/** A progress report due for one or more reporting periods. */
+export function renderReportReminder(f: ReportRenderFacts, calendar: CalendarExceptions): ReminderText {
+  const left = workingDaysBetween(f.fireAtLocalDate, f.dueDate, calendar);
+  const periods = f.periods
+    .map((p) => `kỳ ${PERIOD_NAMES[p.kind] ?? p.kind} ${vnDate(p.periodStart)}–${vnDate(p.periodEnd)}`)
+    .join("; ");
+  return {
+    title: `Sắp đến hạn báo cáo (còn ${left} ngày làm việc): ${f.taskTitle}`,
+    body:
+      `Nhắc việc: ${f.orgName} chưa gửi báo cáo tiến độ nhiệm vụ «${f.taskTitle}» (mã ${f.taskCode}) ` +
+      `cho ${periods}; hạn báo cáo ngày ${vnDate(f.dueDate)}, còn ${left} ngày làm việc.`,
+  };
+}

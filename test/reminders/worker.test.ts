@@ -104,7 +104,7 @@ describe("the reminders worker (real Redis of its own, real MariaDB)", () => {
     // Redis loses everything: the job and the scheduler.
     expect(await admin.flushall()).toBe("OK");
     expect(await service.queue.getJob(id)).toBeUndefined();
-    expect(await service.queue.getJobSchedulersCount()).toBe(0);
+    // (The scheduler is gone too, but the 100 ms watchdog may already have put it back: not asserted.)
 
     // The worker notices the scheduler is gone, registers it again; its first run (right away)
     // re-derives everything from MariaDB.

@@ -493,6 +493,31 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
       expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["FORBIDDEN"]);
       expect(await app.db.ds.query("SELECT COUNT(*) AS n FROM reporting_period")).toEqual(before);
     },
+    "SetReminderLadderInput.planId": async () => {
+      // Plans are reference data: readable, but only their coordinators set the reminder ladder.
+      const count = () =>
+        app.db.ds.query(
+          `SELECT (SELECT COUNT(*) FROM plan_reminder_settings) s,
+                  (SELECT COUNT(*) FROM audit_entry WHERE action = 'plan.set_reminder_ladder') a`,
+        );
+      const before = await count();
+      const r = await as<{ r: { ladder: unknown; userErrors: Array<{ code: string }> } }>(
+        `mutation($i: SetReminderLadderInput!) { r: setReminderLadder(input: $i) { ladder { localHour } userErrors { code } } }`,
+        {
+          i: {
+            planId: gid("Plan", plan),
+            daysBefore: [3, 1],
+            onDueDate: true,
+            overdueEveryWorkingDays: 2,
+            escalateAfterWorkingDays: 3,
+            localHour: 8,
+          },
+        },
+      );
+      expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["FORBIDDEN"]);
+      expect(r.data!.r.ladder).toBeNull();
+      expect(await count()).toEqual(before);
+    },
     "Mutation.markNotificationsRead.ids": async (f) => {
       const id = await insertNotification(app.db.ds.manager, {
         userId: f.user,

@@ -7,7 +7,9 @@
  */
 import { addWorkingDays } from "../../calendar/working-days";
 import { localDate } from "../../shared/clock";
+import { extensionReminderDays, extensionReminderKind } from "../extension-reminders";
 import { dueReminders } from "../ladder";
+import { reportReminders } from "../report-reminders";
 import { CATCH_UP_MS, type ReminderDeps } from "../reminder-deps";
 import {
   deliveredReminders,
@@ -15,8 +17,10 @@ import {
   loadLadders,
   loadSubject,
   maxDaysBefore,
+  pendingExtensions,
   reminderKey,
   remindableSubjects,
+  unreportedPeriods,
   type ReminderSubject,
 } from "../reminder.store";
 import { sendReminderJob } from "./send-reminder.job";
@@ -91,6 +95,69 @@ export async function handleReconcile(
       afterId = page[page.length - 1].assignmentId;
       if (page.length < PAGE) break;
     }
+  }
+  // Extension requests awaiting a decision: a reminder to their approvers each working day.
+  const extensions = await pendingExtensions(m, payload.assignmentId);
+  if (extensions.length) {
+    const ladders = await loadLadders(
+      m,
+      extensions.map((e) => e.planId),
+    );
+    const due = extensions.flatMap((e) =>
+      extensionReminderDays(localDate(e.requestedAt, deps.timeZone), ladders.get(e.planId)!, calendar, {
+        timeZone: deps.timeZone,
+        from: localDate(new Date(from), deps.timeZone),
+        until,
+      })
+        .filter((r) => r.fireAt.getTime() >= from && r.fireAt.getTime() <= to)
+        .map((r) => ({
+          assignmentId: e.assignmentId,
+          kind: extensionReminderKind(e.extensionId),
+          dueDate: r.day,
+          fireAt: r.fireAt,
+        })),
+    );
+    const delivered = await deliveredReminders(m, due);
+    const missing = due.filter((r) => !delivered.has(reminderKey(r.assignmentId, r.kind, r.dueDate)));
+    if (missing.length) await enqueue(missing.map((r) => sendReminderJob(r, r.fireAt, now)));
+    result.due += due.length;
+    result.delivered += due.length - missing.length;
+    result.enqueued += missing.length;
+  }
+  // Reporting periods due soon that running assignments have not reported on yet.
+  const fromDate = localDate(new Date(from), deps.timeZone);
+  const open = await unreportedPeriods(m, {
+    dueFrom: fromDate,
+    dueTo: addWorkingDays(until, await maxDaysBefore(m), calendar),
+    assignmentId: payload.assignmentId,
+  });
+  if (open.length) {
+    const ladders = await loadLadders(
+      m,
+      open.map((o) => o.planId),
+    );
+    const keys = new Map<string, { assignmentId: number; kind: string; dueDate: string; fireAt: Date }>();
+    for (const o of open)
+      for (const r of reportReminders(o.dueDate, ladders.get(o.planId)!, calendar, deps.timeZone))
+        if (r.fireAt.getTime() >= from && r.fireAt.getTime() <= to)
+          keys.set(reminderKey(o.assignmentId, r.kind, o.dueDate), {
+            assignmentId: o.assignmentId,
+            kind: r.kind,
+            dueDate: o.dueDate,
+            fireAt: r.fireAt,
+          });
+    const due = [...keys.values()];
+    const delivered = await deliveredReminders(m, due);
+    const missing = due.filter((r) => !delivered.has(reminderKey(r.assignmentId, r.kind, r.dueDate)));
+    if (missing.length)
+      await enqueue(
+        missing.map((r) =>
+          sendReminderJob({ ...r, kind: r.kind as `report_due_before_${number}` }, r.fireAt, now),
+        ),
+      );
+    result.due += due.length;
+    result.delivered += due.length - missing.length;
+    result.enqueued += missing.length;
   }
   deps.logger?.info({ job: RECONCILE_REMINDERS, ...payload, ...result }, "reminders reconciled");
   return result;

@@ -10,19 +10,42 @@ import { addDays } from "../../calendar/working-days";
 import { withTransaction } from "../../db/transaction";
 import { localDate } from "../../shared/clock";
 import { toGlobalId } from "../../shared/ids";
+import { ExtensionStatus } from "../../workflow/extension.entity";
 import { deliverInApp } from "../deliver-in-app";
+import {
+  extensionIdOf,
+  extensionReminderOn,
+  type ExtensionReminderKind,
+  isExtensionReminderKind,
+} from "../extension-reminders";
+import {
+  isReportReminderKind,
+  type ReportReminderKind,
+  reportReminderFor,
+  reportRungOf,
+} from "../report-reminders";
 import { findReminder, isReminderKind, REMINDABLE_STATUSES, type ReminderKind } from "../ladder";
 import { EARLY_TOLERANCE_MS, type ReminderDeps, STALE_AFTER_MS } from "../reminder-deps";
-import { loadCalendarExceptions, loadLadders, loadSubject, resolveRecipients } from "../reminder.store";
-import { renderReminder } from "../render";
+import {
+  loadCalendarExceptions,
+  loadExtension,
+  loadLadders,
+  loadSubject,
+  resolveRecipients,
+  unreportedPeriods,
+} from "../reminder.store";
+import { renderExtensionReminder, renderReminder, renderReportReminder } from "../render";
 
 export const SEND_REMINDER = "send-reminder" as const;
 
-/** Ids, the kind and the due date only: no names, no text, no addresses. */
+/**
+ * Ids, the kind and the due date only: no names, no text, no addresses. For an extension awaiting
+ * a decision, the kind names the extension (ext_pending_<id>) and `dueDate` is the day it is for.
+ */
 export interface SendReminderPayload {
   assignmentId: number;
-  kind: ReminderKind;
-  /** The due date ("YYYY-MM-DD") the reminder was scheduled for. */
+  kind: ReminderKind | ExtensionReminderKind | ReportReminderKind;
+  /** The due date ("YYYY-MM-DD") the reminder was scheduled for (the day, for an extension). */
   dueDate: string;
 }
 
@@ -72,7 +95,9 @@ export type SendReminderResult =
         | "deadline_moved"
         | "not_in_ladder"
         | "stale"
-        | "no_recipients";
+        | "no_recipients"
+        | "decided"
+        | "reported";
     };
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -81,7 +106,7 @@ function validPayload(p: SendReminderPayload): boolean {
   return (
     Number.isSafeInteger(p?.assignmentId) &&
     p.assignmentId > 0 &&
-    isReminderKind(p.kind) &&
+    (isReminderKind(p.kind) || isExtensionReminderKind(p.kind) || isReportReminderKind(p.kind)) &&
     typeof p.dueDate === "string" &&
     DATE_RE.test(p.dueDate)
   );
@@ -98,6 +123,9 @@ export async function handleSendReminder(
     return { status: "skipped", reason };
   };
   if (!validPayload(p)) return skip("invalid_payload");
+  if (isExtensionReminderKind(p.kind))
+    return handleExtensionReminder(deps, { ...p, kind: p.kind }, now, skip);
+  if (isReportReminderKind(p.kind)) return handleReportReminder(deps, { ...p, kind: p.kind }, now, skip);
   const subject = await loadSubject(deps.ds.manager, p.assignmentId);
   if (!subject) return skip("gone");
   if (!REMINDABLE_STATUSES.includes(subject.status)) return skip("not_remindable");
@@ -152,6 +180,146 @@ export async function handleSendReminder(
   deps.logger?.info(
     { job: SEND_REMINDER, ...p, recipients: result.recipients, notified: result.notified },
     "reminder delivered",
+  );
+  return { status: "delivered", recipients: result.recipients, newlyNotified: result.notified };
+}
+
+type Skip = (reason: Extract<SendReminderResult, { status: "skipped" }>["reason"]) => SendReminderResult;
+
+/**
+ * One day's reminder of an extension awaiting a decision, to its approvers (extension-reminders.ts).
+ * Does nothing once the request is decided or withdrawn, or when the day gets none (a day off, the
+ * day of the request or before it).
+ */
+async function handleExtensionReminder(
+  deps: ReminderDeps,
+  p: SendReminderPayload & { kind: ExtensionReminderKind },
+  now: Date,
+  skip: Skip,
+): Promise<SendReminderResult> {
+  const extensionId = extensionIdOf(p.kind);
+  const ext = await loadExtension(deps.ds.manager, extensionId);
+  if (!ext || ext.assignmentId !== p.assignmentId) return skip("gone");
+  if (ext.status !== ExtensionStatus.PENDING) return skip("decided");
+  const subject = await loadSubject(deps.ds.manager, p.assignmentId);
+  if (!subject) return skip("gone");
+  if (!REMINDABLE_STATUSES.includes(subject.status)) return skip("not_remindable");
+
+  const calendar = await loadCalendarExceptions(deps.ds.manager);
+  const ladder = (await loadLadders(deps.ds.manager, [subject.planId])).get(subject.planId)!;
+  const requestedOn = localDate(ext.requestedAt, deps.timeZone);
+  const rung = extensionReminderOn(requestedOn, p.dueDate, ladder, calendar, deps.timeZone);
+  if (!rung) return skip("not_in_ladder");
+  if (now.getTime() < rung.fireAt.getTime() - EARLY_TOLERANCE_MS)
+    return { status: "early", fireAt: rung.fireAt.toISOString() };
+  if (now.getTime() > rung.fireAt.getTime() + STALE_AFTER_MS) return skip("stale");
+
+  const text = renderExtensionReminder({
+    taskCode: subject.taskCode,
+    taskTitle: subject.taskTitle,
+    orgName: subject.orgName,
+    currentDueDate: ext.currentDueDate,
+    requestedDueDate: ext.requestedDueDate,
+    requestedOn,
+    waitedWorkingDays: rung.waitedWorkingDays,
+  });
+  const result = await withTransaction(deps.ds, async ({ manager }) => {
+    // Re-checked under a shared lock, so a decision taken a moment ago wins.
+    const [row] = await manager.query(
+      "SELECT status FROM deadline_extension WHERE id = ? LOCK IN SHARE MODE",
+      [extensionId],
+    );
+    if (!row) return "gone" as const;
+    if (row.status !== ExtensionStatus.PENDING) return "decided" as const;
+    const recipients = await resolveRecipients(manager, subject, rung.recipients);
+    const notified = await deliverInApp(manager, {
+      assignmentId: p.assignmentId,
+      kind: p.kind,
+      dueDate: p.dueDate,
+      recipientUserIds: recipients,
+      notification: {
+        kind: "reminder.extension_pending",
+        title: text.title,
+        body: text.body,
+        link: toGlobalId("DeadlineExtension", extensionId),
+      },
+    });
+    return { recipients: recipients.length, notified: notified.length };
+  });
+  if (typeof result === "string") return skip(result);
+  if (result.recipients === 0) return skip("no_recipients");
+  deps.logger?.info(
+    { job: SEND_REMINDER, ...p, recipients: result.recipients, notified: result.notified },
+    "extension reminder delivered",
+  );
+  return { status: "delivered", recipients: result.recipients, newlyNotified: result.notified };
+}
+
+/**
+ * One rung of the report reminders of an assignment for the periods of its plan due `dueDate`
+ * (report-reminders.ts). Does nothing once every such period has a report, when the work no
+ * longer runs, or when the ladder no longer has the rung.
+ */
+async function handleReportReminder(
+  deps: ReminderDeps,
+  p: SendReminderPayload & { kind: ReportReminderKind },
+  now: Date,
+  skip: Skip,
+): Promise<SendReminderResult> {
+  const subject = await loadSubject(deps.ds.manager, p.assignmentId);
+  if (!subject) return skip("gone");
+  if (!REMINDABLE_STATUSES.includes(subject.status)) return skip("not_remindable");
+  const calendar = await loadCalendarExceptions(deps.ds.manager);
+  const ladder = (await loadLadders(deps.ds.manager, [subject.planId])).get(subject.planId)!;
+  const rung = reportReminderFor(reportRungOf(p.kind), p.dueDate, ladder, calendar, deps.timeZone);
+  if (!rung) return skip("not_in_ladder");
+  if (now.getTime() < rung.fireAt.getTime() - EARLY_TOLERANCE_MS)
+    return { status: "early", fireAt: rung.fireAt.toISOString() };
+  if (now.getTime() > rung.fireAt.getTime() + STALE_AFTER_MS) return skip("stale");
+
+  const result = await withTransaction(deps.ds, async ({ manager }) => {
+    const [row] = await manager.query("SELECT status FROM assignment WHERE id = ? LOCK IN SHARE MODE", [
+      p.assignmentId,
+    ]);
+    if (!row) return "gone" as const;
+    if (!REMINDABLE_STATUSES.includes(row.status)) return "not_remindable" as const;
+    const periods = await unreportedPeriods(manager, {
+      dueFrom: p.dueDate,
+      dueTo: p.dueDate,
+      assignmentId: p.assignmentId,
+    });
+    if (periods.length === 0) return "reported" as const;
+    const text = renderReportReminder(
+      {
+        taskCode: subject.taskCode,
+        taskTitle: subject.taskTitle,
+        orgName: subject.orgName,
+        dueDate: p.dueDate,
+        fireAtLocalDate: rung.fireAtLocalDate,
+        periods,
+      },
+      calendar,
+    );
+    const recipients = await resolveRecipients(manager, subject, ["assignee"]);
+    const notified = await deliverInApp(manager, {
+      assignmentId: p.assignmentId,
+      kind: p.kind,
+      dueDate: p.dueDate,
+      recipientUserIds: recipients,
+      notification: {
+        kind: "reminder.report_due",
+        title: text.title,
+        body: text.body,
+        link: toGlobalId("Task", subject.taskId),
+      },
+    });
+    return { recipients: recipients.length, notified: notified.length };
+  });
+  if (typeof result === "string") return skip(result);
+  if (result.recipients === 0) return skip("no_recipients");
+  deps.logger?.info(
+    { job: SEND_REMINDER, ...p, recipients: result.recipients, notified: result.notified },
+    "report reminder delivered",
   );
   return { status: "delivered", recipients: result.recipients, newlyNotified: result.notified };
 }

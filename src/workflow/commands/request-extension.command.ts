@@ -8,7 +8,7 @@ import { parseGlobalId } from "../../shared/ids";
 import { type UserError, userError, conflictError } from "../../shared/user-errors";
 import { Assignment, AssignmentEvent } from "../assignment.entity";
 import { AssignmentStatus } from "../assignment.states";
-import { loadAssignmentForWrite } from "../assignment.store";
+import { loadAssignmentForWrite, remindAfterCommit } from "../assignment.store";
 import { DeadlineExtension, ExtensionStatus } from "../extension.entity";
 import { actsAsAssignee } from "../workflow.policy";
 
@@ -160,6 +160,7 @@ export async function requestExtension(ctx: Context, input: RequestExtensionArgs
       },
     );
     const assignment = await m.getRepository(Assignment).findOneByOrFail({ id: a.id });
+    remindAfterCommit(ctx, uow, [a.id]); // the approver is reminded while the request is pending
     return { extension, assignment, userErrors: [] };
   }).catch((err: unknown) => {
     if (err instanceof ExtensionRefused) return refused(...err.userErrors);
