@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config/env";
 import { createDataSource, ensureDatabase } from "../db/data-source";
 import { checkRedis } from "../queue/connection";
+import { createMailer } from "../notifications/email";
 import { assertNoEviction, EvictionPolicyError } from "../queue/redis-policy";
 import { type ReminderService, startReminderService } from "../reminders/reminder-worker";
 import { systemClock } from "../shared/clock";
@@ -81,6 +82,8 @@ export async function startWorkers(config: Config, ds: DataSource, logger: Logge
       clock: systemClock,
       timeZone: config.timeZone,
       lookaheadHours: config.reminders.lookaheadHours,
+      // A non-pooled transport: it holds no connection between messages, so nothing to close.
+      mailer: createMailer(config.mail),
       logger,
     },
     { config, concurrency: config.reminders.concurrency },

@@ -52,6 +52,13 @@ export interface Config {
     /** How far ahead the reconciler schedules reminders, in hours. */
     lookaheadHours: number;
   };
+  /** The e-mail channel of reminders (notifications/email.ts); off when `smtpUrl` is null. */
+  mail: {
+    /** smtp://user:password@host:587 or smtps://…:465; null when SMTP_URL is empty. */
+    smtpUrl: string | null;
+    /** The From header of every e-mail. */
+    from: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -88,6 +95,8 @@ export const DEFAULTS = {
   ATTACHMENT_MAX_BYTES: String(10 * 1024 * 1024),
   REMINDER_CONCURRENCY: "5",
   REMINDER_LOOKAHEAD_HOURS: "36",
+  SMTP_URL: "",
+  MAIL_FROM: '"Văn phòng Điều phối NTM" <no-reply@ntm.backan.gov.vn>',
 } as const;
 
 /** The largest ATTACHMENT_MAX_BYTES allowed: 100 MiB. */
@@ -232,6 +241,25 @@ export function loadConfig(env: Env = process.env): Config {
   const reminderConcurrency = int("REMINDER_CONCURRENCY", 1, 100);
   const reminderLookaheadHours = int("REMINDER_LOOKAHEAD_HOURS", 1, 168);
 
+  const smtpUrlRaw = get("SMTP_URL");
+  let smtpUrl: string | null = null;
+  if (smtpUrlRaw !== "") {
+    try {
+      const u = new URL(smtpUrlRaw);
+      if ((u.protocol !== "smtp:" && u.protocol !== "smtps:") || u.hostname === "")
+        throw new Error("protocol");
+      smtpUrl = smtpUrlRaw;
+    } catch {
+      problems.push(
+        `SMTP_URL must look like smtp://user:password@host:587 or smtps://user:password@host:465, or be empty (got "${redact(smtpUrlRaw)}")`,
+      );
+    }
+  }
+  const mailFrom = get("MAIL_FROM");
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f]/.test(mailFrom) || !/@/.test(mailFrom))
+    problems.push(`MAIL_FROM must be an address such as "Name" <no-reply@example.org> (got "${mailFrom}")`);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -261,6 +289,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     attachments: { dir: attachmentsDir, maxBytes: attachmentMaxBytes },
     reminders: { concurrency: reminderConcurrency, lookaheadHours: reminderLookaheadHours },
+    mail: { smtpUrl, from: mailFrom },
   };
 }
 

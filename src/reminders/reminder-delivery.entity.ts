@@ -1,9 +1,11 @@
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from "typeorm";
 import { CreatedAt, DateColumn, RefColumn } from "../shared/columns";
 
-/** Where a reminder goes. E-mail and webhooks come with the next slice. */
+/** Where a reminder goes (webhooks may follow). */
 export enum DeliveryChannel {
   IN_APP = "in_app",
+  /** SMTP (deliver-email.ts): claimed in a transaction held open while the server accepts the message. */
+  EMAIL = "email",
 }
 
 /**

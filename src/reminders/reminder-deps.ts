@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import type { Mailer } from "../notifications/email";
 import type { Clock } from "../shared/clock";
 import type { Logger } from "../shared/logger";
 
@@ -11,6 +12,8 @@ export interface ReminderDeps {
   timeZone: string;
   /** How far ahead the reconciler puts reminders on the queue. */
   lookaheadHours: number;
+  /** The e-mail channel (SMTP_URL); absent or null: reminders go in the app only. */
+  mailer?: Mailer | null;
   logger?: Logger;
 }
 

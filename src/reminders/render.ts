@@ -1,5 +1,5 @@
 /**
- * The Vietnamese text of a reminder (in-app today; e-mail reuses it). Pure.
+ * The Vietnamese text of a reminder, in the app and by e-mail (renderReminderEmail). Pure.
  */
 import { type CalendarExceptions, workingDaysBetween } from "../calendar/working-days";
 import type { ReminderKind } from "./ladder";
@@ -118,5 +118,37 @@ export function renderReportReminder(f: ReportRenderFacts, calendar: CalendarExc
     body:
       `Nhắc việc: ${f.orgName} chưa gửi báo cáo tiến độ nhiệm vụ «${f.taskTitle}» (mã ${f.taskCode}) ` +
       `cho ${periods}; hạn báo cáo ngày ${vnDate(f.dueDate)}, còn ${left} ngày làm việc.`,
+  };
+}
+
+export interface ReminderEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+const EMAIL_FOOTER =
+  "Thư này được gửi tự động từ hệ thống theo dõi kế hoạch xây dựng nông thôn mới; vui lòng không trả lời thư này.";
+
+/** A reminder as an e-mail: the title as subject, the body in plain text and in minimal, escaped HTML. */
+export function renderReminderEmail(t: ReminderText): ReminderEmail {
+  return {
+    subject: t.title,
+    text: `${t.body}\n\n--\n${EMAIL_FOOTER}\n`,
+    html:
+      `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${escapeHtml(t.title)}</title></head>` +
+      `<body><p>${escapeHtml(t.body)}</p><hr><p><small>${escapeHtml(EMAIL_FOOTER)}</small></p></body></html>`,
   };
 }

@@ -1,9 +1,11 @@
 /**
- * Sends one reminder rung of one assignment to everyone it concerns, in the app. The payload is
+ * Sends one reminder rung of one assignment to everyone it concerns, in the app and by e-mail. The payload is
  * ids, the kind and the due date it was scheduled for: the handler re-reads everything else and
  * quietly does nothing when the world moved on (work done, cancelled, paused or returned; the
- * deadline moved; the ladder no longer has that rung). Deliveries are exactly-once per recipient
- * (deliver-in-app.ts), so a retried, duplicated or stalled job never notifies anyone twice.
+ * deadline moved; the ladder no longer has that rung). In-app deliveries are exactly-once per
+ * recipient (deliver-in-app.ts), so a retried, duplicated or stalled job never notifies anyone twice;
+ * e-mails (when SMTP_URL is set) are once per recipient too, save one possible repeat after a crash
+ * in mid-send (deliver-email.ts).
  */
 import type { JobsOptions } from "bullmq";
 import { addDays } from "../../calendar/working-days";
@@ -11,6 +13,7 @@ import { withTransaction } from "../../db/transaction";
 import { localDate } from "../../shared/clock";
 import { toGlobalId } from "../../shared/ids";
 import { ExtensionStatus } from "../../workflow/extension.entity";
+import { deliverByEmail } from "../deliver-email";
 import { deliverInApp } from "../deliver-in-app";
 import {
   extensionIdOf,
@@ -34,7 +37,7 @@ import {
   resolveRecipients,
   unreportedPeriods,
 } from "../reminder.store";
-import { renderExtensionReminder, renderReminder, renderReportReminder } from "../render";
+import { type ReminderText, renderExtensionReminder, renderReminder, renderReportReminder } from "../render";
 
 export const SEND_REMINDER = "send-reminder" as const;
 
@@ -173,15 +176,37 @@ export async function handleSendReminder(
         link: toGlobalId("Task", subject.taskId),
       },
     });
-    return { recipients: recipients.length, notified: notified.length };
+    return { recipients, notified: notified.length };
   });
   if (typeof result === "string") return skip(result);
-  if (result.recipients === 0) return skip("no_recipients");
+  if (result.recipients.length === 0) return skip("no_recipients");
+  const emailed = await emailReminder(deps, p, result.recipients, text);
   deps.logger?.info(
-    { job: SEND_REMINDER, ...p, recipients: result.recipients, notified: result.notified },
+    { job: SEND_REMINDER, ...p, recipients: result.recipients.length, notified: result.notified, emailed },
     "reminder delivered",
   );
-  return { status: "delivered", recipients: result.recipients, newlyNotified: result.notified };
+  return { status: "delivered", recipients: result.recipients.length, newlyNotified: result.notified };
+}
+
+/**
+ * The e-mail copy of a reminder just delivered in the app, when SMTP is configured (deliver-email.ts):
+ * once per recipient with an address; throws when the SMTP server fails so that BullMQ retries the
+ * job, whose in-app part then finds everything delivered already. Returns how many were e-mailed.
+ */
+async function emailReminder(
+  deps: ReminderDeps,
+  p: SendReminderPayload,
+  recipientUserIds: number[],
+  text: ReminderText,
+): Promise<number> {
+  if (!deps.mailer) return 0;
+  try {
+    const sent = await deliverByEmail(deps.ds, deps.mailer, { ...p, recipientUserIds, text });
+    return sent.length;
+  } catch (err) {
+    deps.logger?.warn({ job: SEND_REMINDER, ...p, err }, "reminder e-mail failed; the job will be retried");
+    throw err;
+  }
 }
 
 type Skip = (reason: Extract<SendReminderResult, { status: "skipped" }>["reason"]) => SendReminderResult;
@@ -244,15 +269,16 @@ async function handleExtensionReminder(
         link: toGlobalId("DeadlineExtension", extensionId),
       },
     });
-    return { recipients: recipients.length, notified: notified.length };
+    return { recipients, notified: notified.length };
   });
   if (typeof result === "string") return skip(result);
-  if (result.recipients === 0) return skip("no_recipients");
+  if (result.recipients.length === 0) return skip("no_recipients");
+  const emailed = await emailReminder(deps, p, result.recipients, text);
   deps.logger?.info(
-    { job: SEND_REMINDER, ...p, recipients: result.recipients, notified: result.notified },
+    { job: SEND_REMINDER, ...p, recipients: result.recipients.length, notified: result.notified, emailed },
     "extension reminder delivered",
   );
-  return { status: "delivered", recipients: result.recipients, newlyNotified: result.notified };
+  return { status: "delivered", recipients: result.recipients.length, newlyNotified: result.notified };
 }
 
 /**
@@ -313,13 +339,14 @@ async function handleReportReminder(
         link: toGlobalId("Task", subject.taskId),
       },
     });
-    return { recipients: recipients.length, notified: notified.length };
+    return { recipients, notified: notified.length, text };
   });
   if (typeof result === "string") return skip(result);
-  if (result.recipients === 0) return skip("no_recipients");
+  if (result.recipients.length === 0) return skip("no_recipients");
+  const emailed = await emailReminder(deps, p, result.recipients, result.text);
   deps.logger?.info(
-    { job: SEND_REMINDER, ...p, recipients: result.recipients, notified: result.notified },
+    { job: SEND_REMINDER, ...p, recipients: result.recipients.length, notified: result.notified, emailed },
     "report reminder delivered",
   );
-  return { status: "delivered", recipients: result.recipients, newlyNotified: result.notified };
+  return { status: "delivered", recipients: result.recipients.length, newlyNotified: result.notified };
 }

@@ -1,0 +1,53 @@
+/**
+ * The e-mail channel: one nodemailer SMTP transport built from SMTP_URL. It knows nothing of
+ * reminders; callers hand it a rendered message (reminders/render.ts renders the Vietnamese text).
+ */
+import nodemailer from "nodemailer";
+
+export interface MailMessage {
+  /** One recipient address. */
+  to: string;
+  subject: string;
+  /** Plain-text body. */
+  text: string;
+  /** The same body as HTML, already escaped. */
+  html: string;
+}
+
+export interface Mailer {
+  /** Resolves once the SMTP server accepted the message; throws when it did not. */
+  sendMail(m: MailMessage): Promise<void>;
+  close(): void;
+}
+
+export interface MailSettings {
+  /** smtp:// or smtps:// URL; null turns the channel off. */
+  smtpUrl: string | null;
+  /** The From header. */
+  from: string;
+}
+
+/** Timeouts short enough that a stuck server fails the job (BullMQ retries it) instead of hanging it. */
+const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 };
+
+/** A mailer for `settings`, or null when no SMTP server is configured. */
+export function createMailer(settings: MailSettings): Mailer | null {
+  if (!settings.smtpUrl) return null;
+  const transport = nodemailer.createTransport({ url: settings.smtpUrl, ...TIMEOUTS });
+  return {
+    async sendMail(m) {
+      const info = await transport.sendMail({
+        from: settings.from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+      });
+      // nodemailer resolves when at least one recipient was accepted; ours is the only one.
+      if (info.rejected.length > 0) throw new Error(`SMTP server rejected the recipient`);
+    },
+    close() {
+      transport.close();
+    },
+  };
+}
