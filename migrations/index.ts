@@ -3,6 +3,7 @@ import { Initial1795968786060 } from "./1795968786060-Initial";
 import { Identity1795969969492 } from "./1795969969492-Identity";
 import { Workflow1795971199704 } from "./1795971199704-Workflow";
 import { Reminders1795973368529 } from "./1795973368529-Reminders";
+import { Webhooks1795976213513 } from "./1795976213513-Webhooks";
 
 /** Every migration, in order. Listed explicitly so the compiler checks them and no glob can miss one. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Identity1795969969492,
   Workflow1795971199704,
   Reminders1795973368529,
+  Webhooks1795976213513,
 ];

@@ -84,6 +84,7 @@ export async function startWorkers(config: Config, ds: DataSource, logger: Logge
       lookaheadHours: config.reminders.lookaheadHours,
       // A non-pooled transport: it holds no connection between messages, so nothing to close.
       mailer: createMailer(config.mail),
+      webhookRetry: config.webhooks,
       logger,
     },
     { config, concurrency: config.reminders.concurrency },

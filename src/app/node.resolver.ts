@@ -28,6 +28,7 @@ import {
 } from "../workflow/workflow.loaders";
 import { visibleAuditEntryById } from "../audit/audit.loaders";
 import { ownNotificationById } from "../notifications/notification.loaders";
+import { manageableDeliveryById, manageableSubscriptionById } from "../notifications/webhook.loaders";
 
 const fundingById = byIdLoader(FundingAllocation);
 
@@ -55,6 +56,8 @@ const LOADERS: Record<NodeType, (ctx: Context) => DataLoader<number, object | nu
   DeadlineExtension: visibleExtensionById,
   TaskComment: visibleCommentById,
   Notification: ownNotificationById,
+  WebhookSubscription: manageableSubscriptionById,
+  WebhookDelivery: manageableDeliveryById,
 };
 
 async function loadNode(ctx: Context, gid: string): Promise<(object & { __typename: string }) | null> {

@@ -35,6 +35,7 @@ import { REPORT_RESOLVERS } from "../workflow/report.resolver";
 import { DEADLINE_RESOLVERS } from "../workflow/extension.resolver";
 import { NotificationResolver } from "../notifications/notification.resolver";
 import { REMINDER_RESOLVERS } from "../reminders/reminder-ladder.resolver";
+import { WebhookResolver } from "../notifications/webhook.resolver";
 
 type ResolverClass = new () => object;
 
@@ -71,6 +72,7 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   ...DEADLINE_RESOLVERS,
   NotificationResolver,
   ...REMINDER_RESOLVERS,
+  WebhookResolver,
 ];
 
 let cached: Promise<GraphQLSchema> | null = null;

@@ -11,6 +11,7 @@ import { type Clock, systemClock } from "../shared/clock";
 import { type Context, createContext, Loaders, type ReminderScheduler } from "../shared/context";
 import {
   createReminderQueue,
+  enqueueWebhookDeliveries,
   type ReminderQueue,
   scheduleAssignmentReminders,
 } from "../reminders/reminder-queue";
@@ -137,6 +138,10 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   const reminders: ReminderScheduler = {
     schedule: (ids) => Promise.all(ids.map((id) => scheduleAssignmentReminders(reminderQueue, id))),
   };
+  // Webhook deliveries ride the same queue (job deliver-webhook); a refused enqueue leaves the
+  // row pending and retryWebhookDelivery can send it later.
+  const webhooks = (ids: readonly number[], opts: { retry?: number } = {}) =>
+    enqueueWebhookDeliveries(reminderQueue, ids, { ...config.webhooks, ...opts });
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
     introspection: !production,
@@ -205,6 +210,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           authorization,
           ip,
           reminders,
+          webhooks,
         }),
     });
     const outHeaders: Record<string, string> = { "x-request-id": requestId };

@@ -52,6 +52,13 @@ export interface Config {
     /** How far ahead the reconciler schedules reminders, in hours. */
     lookaheadHours: number;
   };
+  /** Webhook deliveries (notifications/jobs/deliver-webhook.job.ts). */
+  webhooks: {
+    /** Tries per delivery before it is marked failed (WEBHOOK_MAX_ATTEMPTS). */
+    maxAttempts: number;
+    /** First retry delay in ms, doubled each time (WEBHOOK_BACKOFF_MS). */
+    backoffMs: number;
+  };
   /** The e-mail channel of reminders (notifications/email.ts); off when `smtpUrl` is null. */
   mail: {
     /** smtp://user:password@host:587 or smtps://…:465; null when SMTP_URL is empty. */
@@ -95,6 +102,8 @@ export const DEFAULTS = {
   ATTACHMENT_MAX_BYTES: String(10 * 1024 * 1024),
   REMINDER_CONCURRENCY: "5",
   REMINDER_LOOKAHEAD_HOURS: "36",
+  WEBHOOK_MAX_ATTEMPTS: "5",
+  WEBHOOK_BACKOFF_MS: "1000",
   SMTP_URL: "",
   MAIL_FROM: '"Văn phòng Điều phối NTM" <no-reply@ntm.backan.gov.vn>',
 } as const;
@@ -240,6 +249,8 @@ export function loadConfig(env: Env = process.env): Config {
   const attachmentMaxBytes = int("ATTACHMENT_MAX_BYTES", 1, ATTACHMENT_MAX_BYTES_LIMIT);
   const reminderConcurrency = int("REMINDER_CONCURRENCY", 1, 100);
   const reminderLookaheadHours = int("REMINDER_LOOKAHEAD_HOURS", 1, 168);
+  const webhookMaxAttempts = int("WEBHOOK_MAX_ATTEMPTS", 1, 20);
+  const webhookBackoffMs = int("WEBHOOK_BACKOFF_MS", 1, 3_600_000);
 
   const smtpUrlRaw = get("SMTP_URL");
   let smtpUrl: string | null = null;
@@ -289,6 +300,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     attachments: { dir: attachmentsDir, maxBytes: attachmentMaxBytes },
     reminders: { concurrency: reminderConcurrency, lookaheadHours: reminderLookaheadHours },
+    webhooks: { maxAttempts: webhookMaxAttempts, backoffMs: webhookBackoffMs },
     mail: { smtpUrl, from: mailFrom },
   };
 }

@@ -20,6 +20,7 @@ import { Unit } from "../units/unit.entity";
 import { Notification } from "../notifications/notification.entity";
 import { ReminderDelivery } from "../reminders/reminder-delivery.entity";
 import { PlanReminderSettings } from "../reminders/reminder-settings.entity";
+import { WebhookDelivery, WebhookSubscription } from "../notifications/webhook.entity";
 
 export const ENTITIES = [
   Unit,
@@ -57,4 +58,6 @@ export const ENTITIES = [
   Notification,
   PlanReminderSettings,
   ReminderDelivery,
+  WebhookSubscription,
+  WebhookDelivery,
 ];

@@ -14,6 +14,10 @@ export interface ReminderDeps {
   lookaheadHours: number;
   /** The e-mail channel (SMTP_URL); absent or null: reminders go in the app only. */
   mailer?: Mailer | null;
+  /** Puts webhook deliveries (an overdue rung's) on the queue; never throws. Absent: they stay pending. */
+  enqueueWebhooks?: (deliveryIds: readonly number[]) => Promise<unknown>;
+  /** Retries of webhook deliveries this worker enqueues (WEBHOOK_MAX_ATTEMPTS, WEBHOOK_BACKOFF_MS). */
+  webhookRetry?: { maxAttempts: number; backoffMs: number };
   logger?: Logger;
 }
 

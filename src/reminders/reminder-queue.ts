@@ -9,10 +9,16 @@ import type { UnitOfWork } from "../db/transaction";
 import { bullConnection, QUEUE_NAMES, queuePrefix } from "../queue/queues";
 import { type EnqueueSendJobs, RECONCILE_REMINDERS, type ReconcilePayload } from "./jobs/reconcile.job";
 import { SEND_REMINDER, type SendReminderPayload } from "./jobs/send-reminder.job";
+import {
+  DELIVER_WEBHOOK,
+  deliverWebhookJobId,
+  type DeliverWebhookPayload,
+} from "../notifications/jobs/deliver-webhook.job";
 
 export interface ReminderJobs {
   [SEND_REMINDER]: SendReminderPayload;
   [RECONCILE_REMINDERS]: ReconcilePayload;
+  [DELIVER_WEBHOOK]: DeliverWebhookPayload;
 }
 export type ReminderJobName = keyof ReminderJobs;
 export type ReminderJobData = ReminderJobs[ReminderJobName];
@@ -142,4 +148,44 @@ export function scheduleRemindersAfterCommit(
   uow.afterCommit(async () => {
     await addReconcileJobs(queue, ids, 2000);
   });
+}
+
+/**
+ * Puts webhook deliveries on the queue (one job each, id webhook-<id>[-<retry>], retried with
+ * exponential backoff up to `maxAttempts`). Never throws and never waits more than `timeoutMs`:
+ * false when Redis did not take them (the rows stay pending in MariaDB).
+ */
+export async function enqueueWebhookDeliveries(
+  queue: ReminderQueue,
+  deliveryIds: readonly number[],
+  opts: { maxAttempts: number; backoffMs: number; retry?: number; timeoutMs?: number },
+): Promise<boolean> {
+  if (deliveryIds.length === 0) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), opts.timeoutMs ?? 2000);
+  });
+  const added = queue
+    .addBulk(
+      deliveryIds.map((deliveryId) => ({
+        name: DELIVER_WEBHOOK,
+        data: { deliveryId },
+        opts: {
+          jobId: deliverWebhookJobId(deliveryId, opts.retry),
+          attempts: opts.maxAttempts,
+          backoff: { type: "exponential", delay: opts.backoffMs },
+          removeOnComplete: true,
+          removeOnFail: { age: 24 * 3600 },
+        },
+      })),
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  try {
+    return await Promise.race([added, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -7,10 +7,13 @@ import type { Config } from "../config/env";
 import { bullConnection, QUEUE_NAMES, queuePrefix } from "../queue/queues";
 import { handleReconcile, RECONCILE_REMINDERS, type ReconcilePayload } from "./jobs/reconcile.job";
 import { handleSendReminder, SEND_REMINDER, type SendReminderPayload } from "./jobs/send-reminder.job";
+import { DELIVER_WEBHOOK, handleDeliverWebhook } from "../notifications/jobs/deliver-webhook.job";
+import type { DeliverWebhookPayload } from "../notifications/jobs/deliver-webhook.job";
 import type { ReminderDeps } from "./reminder-deps";
 import {
   createReminderQueue,
   enqueueOn,
+  enqueueWebhookDeliveries,
   ensureReconcileScheduler,
   type ReminderJobData,
   type ReminderJobName,
@@ -31,7 +34,18 @@ export interface ReminderWorkerOptions {
 }
 
 /** Routes a job to its handler by name; the only place a payload is read as its name's type. */
-export function processReminderJob(deps: ReminderDeps, queue: ReminderQueue) {
+export function processReminderJob(reminderDeps: ReminderDeps, queue: ReminderQueue) {
+  const deps: ReminderDeps = {
+    ...reminderDeps,
+    enqueueWebhooks:
+      reminderDeps.enqueueWebhooks ??
+      ((ids) =>
+        enqueueWebhookDeliveries(
+          queue,
+          ids,
+          reminderDeps.webhookRetry ?? { maxAttempts: 5, backoffMs: 1000 },
+        )),
+  };
   return async (job: Job<ReminderJobData, unknown, ReminderJobName>, token?: string): Promise<unknown> => {
     switch (job.name) {
       case SEND_REMINDER: {
@@ -46,6 +60,14 @@ export function processReminderJob(deps: ReminderDeps, queue: ReminderQueue) {
       }
       case RECONCILE_REMINDERS:
         return handleReconcile(deps, job.data as ReconcilePayload, enqueueOn(queue));
+      case DELIVER_WEBHOOK: {
+        const backoff = job.opts.backoff;
+        return handleDeliverWebhook(deps, job.data as DeliverWebhookPayload, {
+          attemptsMade: job.attemptsMade,
+          maxAttempts: job.opts.attempts ?? 1,
+          backoffMs: typeof backoff === "number" ? backoff : (backoff?.delay ?? 0),
+        });
+      }
       default:
         throw new UnrecoverableError(`No handler for job "${String(job.name)}"`);
     }

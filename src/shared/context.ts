@@ -31,6 +31,9 @@ export interface ReminderScheduler {
   schedule(assignmentIds: readonly number[]): Promise<unknown>;
 }
 
+/** Puts webhook deliveries on the queue after commit (notifications/webhook-events.ts); never throws. */
+export type WebhookEnqueue = (deliveryIds: readonly number[], opts?: { retry?: number }) => Promise<unknown>;
+
 /** What every resolver receives. Built fresh for each request. */
 export interface Context {
   ds: DataSource;
@@ -43,6 +46,8 @@ export interface Context {
   redis: Redis;
   /** Schedules reminders after commit; null in a process without a queue (the reconciler catches up). */
   reminders: ReminderScheduler | null;
+  /** Sends webhook deliveries after commit; absent in a process without a queue (rows stay pending). */
+  webhooks?: WebhookEnqueue | null;
   /** The signed-in user; null for an anonymous request. */
   viewer: Viewer | null;
   /** The raw Authorization header; the viewer is loaded from it after validation. */

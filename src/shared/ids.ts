@@ -27,6 +27,8 @@ export const NODE_TYPES = [
   "DeadlineExtension",
   "TaskComment",
   "Notification",
+  "WebhookSubscription",
+  "WebhookDelivery",
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 

@@ -1,5 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { recordAudit } from "../audit/audit";
+import { recordTaskEvent } from "../notifications/webhook-events";
+import type { WebhookEvent } from "../notifications/webhook-input";
 import type { UnitOfWork } from "../db/transaction";
 import { updateIfVersion } from "../db/versioned-update";
 import type { Context } from "../shared/context";
@@ -160,5 +162,32 @@ export function remindAfterCommit(ctx: Context, uow: UnitOfWork, assignmentIds: 
   if (!reminders || assignmentIds.length === 0) return;
   uow.afterCommit(async () => {
     await reminders.schedule(assignmentIds).catch(() => undefined);
+  });
+}
+
+/** The webhook event a status change is, if any: final report in, approved, sent back. */
+export function taskEventOf(to: AssignmentStatus): WebhookEvent | null {
+  if (to === AssignmentStatus.REPORTED) return "reported";
+  if (to === AssignmentStatus.APPROVED) return "approved";
+  if (to === AssignmentStatus.REWORK) return "returned";
+  return null;
+}
+
+/**
+ * A task event for the organizations' webhooks: the deliveries are written in `uow`'s transaction
+ * and put on the queue after it commits (bounded wait, never fails the committed change).
+ */
+export async function emitTaskEvent(
+  ctx: Context,
+  uow: UnitOfWork,
+  event: WebhookEvent | null,
+  assignmentIds: readonly number[],
+): Promise<void> {
+  if (!event) return;
+  const deliveryIds = await recordTaskEvent(uow.manager, { event, assignmentIds });
+  const enqueue = ctx.webhooks;
+  if (!enqueue || deliveryIds.length === 0) return;
+  uow.afterCommit(async () => {
+    await enqueue(deliveryIds).catch(() => undefined);
   });
 }

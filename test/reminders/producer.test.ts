@@ -43,7 +43,10 @@ describe("scheduleAssignmentReminders (producer side)", () => {
   it("scheduleRemindersAfterCommit enqueues once the transaction commits, and never after a rollback", async () => {
     const db = await createTestDb({ migrate: false });
     const queue = createReminderQueue(db.config, "producer");
-    const waiting = async () => (await queue.getJobs(["waiting"])).map((j) => j.data.assignmentId).sort();
+    const waiting = async () =>
+      (await queue.getJobs(["waiting"]))
+        .map((j) => ("assignmentId" in j.data ? j.data.assignmentId : null))
+        .sort();
     try {
       await withTransaction(db.ds, async (uow) => {
         scheduleRemindersAfterCommit(uow, queue, [7, 8, 7]);

@@ -9,6 +9,11 @@ import {
 import { getSchema } from "../../src/app/schema";
 import { AuditEntry } from "../../src/audit/audit-entry.entity";
 import { insertNotification } from "../../src/notifications/notification.store";
+import {
+  WebhookDelivery,
+  WebhookDeliveryStatus,
+  WebhookSubscription,
+} from "../../src/notifications/webhook.entity";
 import { Assessment } from "../../src/criteria/assessment.entity";
 import { CriteriaSet } from "../../src/criteria/criteria-set.entity";
 import { CriteriaSetKind, RecognitionLevel } from "../../src/criteria/criteria.enums";
@@ -317,6 +322,26 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
   }
 
   /** One probe per ID argument ("Type.field.argument" or "InputType.field"), run for both foreign places. */
+  /** A subscription of the foreign organization with one failed delivery. */
+  async function foreignWebhook(f: Foreign): Promise<{ subscription: number; delivery: number }> {
+    const sub = await app.db.ds.getRepository(WebhookSubscription).insert({
+      orgId: f.org,
+      url: "https://hooks.example.vn/foreign",
+      secret: "0".repeat(64),
+      events: "assigned",
+    });
+    const subscription = Number(sub.identifiers[0].id);
+    const d = await app.db.ds.getRepository(WebhookDelivery).insert({
+      subscriptionId: subscription,
+      event: "assigned",
+      payload: {},
+      dedupeKey: `probe:${subscription}`,
+      status: WebhookDeliveryStatus.FAILED,
+      attempts: 5,
+    });
+    return { subscription, delivery: Number(d.identifiers[0].id) };
+  }
+
   const CASES: Record<string, (f: Foreign) => Promise<void>> = {
     "Query.node.id": async (f) => {
       for (const [type, id] of [
@@ -538,6 +563,64 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
         id: gid("Notification", id),
       });
       expect([node.errors, node.data?.node]).toEqual([undefined, null]);
+    },
+    "CreateWebhookSubscriptionInput.organizationId": async (f) => {
+      const count = async () =>
+        Number((await app.db.ds.query("SELECT COUNT(*) n FROM webhook_subscription"))[0].n);
+      const before = await count();
+      const r = await as<{
+        r: { subscription: unknown; secret: unknown; userErrors: Array<{ code: string }> };
+      }>(
+        `mutation($i: CreateWebhookSubscriptionInput!) { r: createWebhookSubscription(input: $i) { subscription { id } secret userErrors { code } } }`,
+        {
+          i: {
+            organizationId: gid("Organization", f.org),
+            url: "https://hooks.example.vn/x",
+            events: ["assigned"],
+          },
+        },
+      );
+      expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["FORBIDDEN"]);
+      expect([r.data!.r.subscription, r.data!.r.secret]).toEqual([null, null]);
+      expect(await count()).toBe(before);
+    },
+    "Query.webhookSubscriptions.organizationId": async (f) => {
+      await foreignWebhook(f);
+      const r = await as(`query($i: ID!) { webhookSubscriptions(organizationId: $i) { id url } }`, {
+        i: gid("Organization", f.org),
+      });
+      expect(code(r)).toBe("FORBIDDEN");
+      expect(r.data).toBeNull();
+    },
+    "Mutation.deleteWebhookSubscription.id": async (f) => {
+      const { subscription } = await foreignWebhook(f);
+      const r = await as<{ r: { deletedId: unknown; userErrors: Array<{ code: string }> } }>(
+        `mutation($id: ID!) { r: deleteWebhookSubscription(id: $id) { deletedId userErrors { code } } }`,
+        { id: gid("WebhookSubscription", subscription) },
+      );
+      expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
+      expect(r.data!.r.deletedId).toBeNull();
+      const [row] = await app.db.ds.query("SELECT id FROM webhook_subscription WHERE id = ?", [subscription]);
+      expect(row).toBeDefined();
+      const node = await as<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, {
+        id: gid("WebhookSubscription", subscription),
+      });
+      expect([node.errors, node.data?.node]).toEqual([undefined, null]);
+    },
+    "Mutation.retryWebhookDelivery.id": async (f) => {
+      const { delivery } = await foreignWebhook(f);
+      const r = await as<{ r: { delivery: unknown; userErrors: Array<{ code: string }> } }>(
+        `mutation($id: ID!) { r: retryWebhookDelivery(id: $id) { delivery { id } userErrors { code } } }`,
+        { id: gid("WebhookDelivery", delivery) },
+      );
+      expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
+      expect(r.data!.r.delivery).toBeNull();
+      const [row] = await app.db.ds.query("SELECT status FROM webhook_delivery WHERE id = ?", [delivery]);
+      expect(row.status).toBe("failed");
+      const failed = await as<{ failedWebhookDeliveries: { totalCount: number } }>(
+        `{ failedWebhookDeliveries(first: 5) { totalCount } }`,
+      );
+      expect(failed.data!.failedWebhookDeliveries.totalCount).toBe(0);
     },
     "AssignTaskGroupInput.groupId": () => groupRefused([]),
     "AssignTaskGroupInput.organizationIds": (f) => groupRefused([gid("Organization", f.org)]),

@@ -13,6 +13,7 @@ import { withTransaction } from "../../db/transaction";
 import { localDate } from "../../shared/clock";
 import { toGlobalId } from "../../shared/ids";
 import { ExtensionStatus } from "../../workflow/extension.entity";
+import { recordTaskEvent } from "../../notifications/webhook-events";
 import { deliverByEmail } from "../deliver-email";
 import { deliverInApp } from "../deliver-in-app";
 import {
@@ -176,9 +177,19 @@ export async function handleSendReminder(
         link: toGlobalId("Task", subject.taskId),
       },
     });
-    return { recipients, notified: notified.length };
+    // An overdue rung is also a webhook event, once per rung and deadline.
+    const webhookDeliveries = p.kind.startsWith("overdue_")
+      ? await recordTaskEvent(manager, {
+          event: "overdue",
+          assignmentIds: [p.assignmentId],
+          keyOf: () => `${p.kind}:${p.dueDate}`,
+        })
+      : [];
+    return { recipients, notified: notified.length, webhookDeliveries };
   });
   if (typeof result === "string") return skip(result);
+  if (result.webhookDeliveries.length > 0 && deps.enqueueWebhooks)
+    await deps.enqueueWebhooks(result.webhookDeliveries).catch(() => undefined);
   if (result.recipients.length === 0) return skip("no_recipients");
   const emailed = await emailReminder(deps, p, result.recipients, text);
   deps.logger?.info(

@@ -16,7 +16,7 @@ import { visibleTasks } from "../../tasks/task.queries";
 import { Unit } from "../../units/unit.entity";
 import { Assignment, AssignmentEvent, AssignmentRole } from "../assignment.entity";
 import { AssignmentStatus } from "../assignment.states";
-import { remindAfterCommit } from "../assignment.store";
+import { emitTaskEvent, remindAfterCommit } from "../assignment.store";
 import type { DelegatePayload, DelegateTaskInput } from "../workflow.types";
 
 const MAX_SUBTASKS = 200;
@@ -346,6 +346,7 @@ export async function delegateTask(
   return withTransaction(ctx.ds, async (uow) => {
     const result = await write(uow.manager);
     remindAfterCommit(ctx, uow, createdAssignmentIds);
+    await emitTaskEvent(ctx, uow, "assigned", createdAssignmentIds);
     return result;
   }).catch((err: unknown) => {
     if (err instanceof QuotaExceeded)

@@ -6,7 +6,13 @@ import { parseGlobalId } from "../../shared/ids";
 import { type UserError, userError, conflictError } from "../../shared/user-errors";
 import type { Assignment } from "../assignment.entity";
 import { AssignmentAction, AssignmentStatus, transitionFor } from "../assignment.states";
-import { loadAssignmentForWrite, remindAfterCommit, writeStatusChange } from "../assignment.store";
+import {
+  emitTaskEvent,
+  loadAssignmentForWrite,
+  remindAfterCommit,
+  taskEventOf,
+  writeStatusChange,
+} from "../assignment.store";
 import { ProgressReport, ReportStatus } from "../report.entity";
 import { ReviewDecision, type ReportPayload, type ReviewReportInput } from "../report.types";
 import { actsAsAssigner } from "../workflow.policy";
@@ -136,6 +142,7 @@ export async function reviewReport(ctx: Context, input: ReviewReportInput): Prom
         },
       );
       remindAfterCommit(ctx, uow, [a.id]);
+      if (assignment !== a) await emitTaskEvent(ctx, uow, taskEventOf(assignment.status), [a.id]);
       return { report: after, assignment, userErrors: [] };
     });
   } catch (err) {

@@ -6,7 +6,13 @@ import { MAX_DATE, MIN_DATE } from "../../shared/dates";
 import { parseGlobalId } from "../../shared/ids";
 import { type UserError, userError, conflictError } from "../../shared/user-errors";
 import { AssignmentAction, AssignmentStatus, REPORTABLE_STATUSES } from "../assignment.states";
-import { currentVersion, loadAssignmentForWrite, writeStatusChange } from "../assignment.store";
+import {
+  currentVersion,
+  emitTaskEvent,
+  loadAssignmentForWrite,
+  taskEventOf,
+  writeStatusChange,
+} from "../assignment.store";
 import { Attachment, ProgressReport, ReportFigure } from "../report.entity";
 import type { ReportPayload, SubmitReportInput } from "../report.types";
 import { actsAsAssignee } from "../workflow.policy";
@@ -214,6 +220,7 @@ export async function submitReport(ctx: Context, input: SubmitReportInput): Prom
           after: { ...report, figures: v.figures, attachmentIds: v.attachmentIds },
         },
       );
+      await emitTaskEvent(ctx, uow, taskEventOf(after.status), [a.id]); // a final report: "reported"
       return { report, assignment: after, userErrors: [] };
     });
   } catch (err) {

@@ -8,7 +8,9 @@ import { AssignmentAction, actionsFrom, AssignmentStatus, transitionFor } from "
 import {
   currentVersion,
   loadAssignmentForWrite,
+  emitTaskEvent,
   remindAfterCommit,
+  taskEventOf,
   writeStatusChange,
 } from "../assignment.store";
 import { mayAct } from "../workflow.policy";
@@ -135,6 +137,7 @@ export async function transitionAssignment(
       };
     }
     remindAfterCommit(ctx, uow, [a.id]);
+    await emitTaskEvent(ctx, uow, taskEventOf(after.status), [a.id]);
     return { assignment: after, userErrors: [] };
   });
 }
