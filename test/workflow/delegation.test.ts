@@ -361,5 +361,20 @@ describe("assigning a whole plan group at once", () => {
       "B.2",
       "B.3",
     ]);
+    // Each new assignment's reminders are re-derived once the group committed.
+    const [{ ids }] = await app.db.ds.query(
+      "SELECT GROUP_CONCAT(a.id) AS ids FROM assignment a JOIN task t ON t.id = a.task_id WHERE t.parent_id IS NOT NULL",
+    );
+    const created = new Set(String(ids).split(",").map(Number));
+    const jobs = await app.server.reminderQueue.getJobs([
+      "waiting",
+      "delayed",
+      "prioritized",
+      "active",
+      "completed",
+    ]);
+    const scheduled = new Set(jobs.map((j) => (j.data as { assignmentId?: number }).assignmentId));
+    expect(created.size).toBe(6);
+    expect([...created].every((id) => scheduled.has(id))).toBe(true);
   });
 });

@@ -51,7 +51,7 @@ export async function assignTaskGroup(ctx: Context, input: AssignTaskGroupInput)
               dueDate: input.dueDate ?? null,
             })),
           },
-          uow.manager,
+          uow,
         );
         if (result.userErrors.length) throw new DelegationRefused(result);
         created.push(...result.tasks);

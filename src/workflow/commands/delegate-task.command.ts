@@ -1,6 +1,6 @@
 import { type EntityManager, In } from "typeorm";
 import { recordAudit } from "../../audit/audit";
-import { withTransaction } from "../../db/transaction";
+import { type UnitOfWork, withTransaction } from "../../db/transaction";
 import { updateIfVersion } from "../../db/versioned-update";
 import { Organization } from "../../organizations/organization.entity";
 import { localDate } from "../../shared/clock";
@@ -48,7 +48,7 @@ const show = (c: bigint) => (Number(c) / 100).toString();
 export async function delegateTask(
   ctx: Context,
   input: DelegateTaskInput,
-  outer?: EntityManager,
+  outer?: UnitOfWork,
 ): Promise<DelegatePayload> {
   const viewer = requireViewer(ctx);
   const fail = (errors: UserError[]): DelegatePayload => ({ tasks: [], userErrors: errors });
@@ -334,8 +334,16 @@ export async function delegateTask(
     return { tasks: created, userErrors: [] };
   };
   // Inside a caller's transaction (a whole group at once), a refusal must roll everything back.
+  const writeAndNotify = async (uow: UnitOfWork): Promise<DelegatePayload> => {
+    const result = await write(uow.manager);
+    if (result.userErrors.length === 0) {
+      remindAfterCommit(ctx, uow, createdAssignmentIds);
+      await emitTaskEvent(ctx, uow, "assigned", createdAssignmentIds);
+    }
+    return result;
+  };
   if (outer) {
-    const result = await write(outer).catch((err: unknown) => {
+    const result = await writeAndNotify(outer).catch((err: unknown) => {
       if (err instanceof QuotaExceeded)
         throw new DelegationRefused(fail([userError("QUOTA_EXCEEDED", err.message, ["input", "subtasks"])]));
       throw err;
@@ -343,12 +351,7 @@ export async function delegateTask(
     if (result.userErrors.length) throw new DelegationRefused(result);
     return result;
   }
-  return withTransaction(ctx.ds, async (uow) => {
-    const result = await write(uow.manager);
-    remindAfterCommit(ctx, uow, createdAssignmentIds);
-    await emitTaskEvent(ctx, uow, "assigned", createdAssignmentIds);
-    return result;
-  }).catch((err: unknown) => {
+  return withTransaction(ctx.ds, writeAndNotify).catch((err: unknown) => {
     if (err instanceof QuotaExceeded)
       return fail([userError("QUOTA_EXCEEDED", err.message, ["input", "subtasks"])]);
     throw err;
