@@ -190,11 +190,26 @@ export async function handleSendReminder(
   if (typeof result === "string") return skip(result);
   if (result.webhookDeliveries.length > 0 && deps.enqueueWebhooks)
     await deps.enqueueWebhooks(result.webhookDeliveries).catch(() => undefined);
+  return finishDelivery(deps, p, result, text, skip, "reminder delivered");
+}
+
+/**
+ * The common end of every handler, once the in-app part committed: nobody to tell is a skip;
+ * otherwise the e-mail copies, one log line, and the result.
+ */
+async function finishDelivery(
+  deps: ReminderDeps,
+  p: SendReminderPayload,
+  result: { recipients: number[]; notified: number },
+  text: ReminderText,
+  skip: Skip,
+  message: string,
+): Promise<SendReminderResult> {
   if (result.recipients.length === 0) return skip("no_recipients");
   const emailed = await emailReminder(deps, p, result.recipients, text);
   deps.logger?.info(
     { job: SEND_REMINDER, ...p, recipients: result.recipients.length, notified: result.notified, emailed },
-    "reminder delivered",
+    message,
   );
   return { status: "delivered", recipients: result.recipients.length, newlyNotified: result.notified };
 }
@@ -283,13 +298,7 @@ async function handleExtensionReminder(
     return { recipients, notified: notified.length };
   });
   if (typeof result === "string") return skip(result);
-  if (result.recipients.length === 0) return skip("no_recipients");
-  const emailed = await emailReminder(deps, p, result.recipients, text);
-  deps.logger?.info(
-    { job: SEND_REMINDER, ...p, recipients: result.recipients.length, notified: result.notified, emailed },
-    "extension reminder delivered",
-  );
-  return { status: "delivered", recipients: result.recipients.length, newlyNotified: result.notified };
+  return finishDelivery(deps, p, result, text, skip, "extension reminder delivered");
 }
 
 /**
@@ -353,11 +362,5 @@ async function handleReportReminder(
     return { recipients, notified: notified.length, text };
   });
   if (typeof result === "string") return skip(result);
-  if (result.recipients.length === 0) return skip("no_recipients");
-  const emailed = await emailReminder(deps, p, result.recipients, result.text);
-  deps.logger?.info(
-    { job: SEND_REMINDER, ...p, recipients: result.recipients.length, notified: result.notified, emailed },
-    "report reminder delivered",
-  );
-  return { status: "delivered", recipients: result.recipients.length, newlyNotified: result.notified };
+  return finishDelivery(deps, p, result, result.text, skip, "report reminder delivered");
 }
