@@ -34,6 +34,15 @@ export interface ReminderScheduler {
 /** Puts webhook deliveries on the queue after commit (notifications/webhook-events.ts); never throws. */
 export type WebhookEnqueue = (deliveryIds: readonly number[], opts?: { retry?: number }) => Promise<unknown>;
 
+/**
+ * Recomputes the rolled-up progress figures of units (and their ancestors) once a change has
+ * committed: assessments, recognitions, report approvals, assignment states (src/rollup). Never
+ * throws; a refused enqueue is caught up by the scheduled full rebuild.
+ */
+export interface RollupScheduler {
+  unitsChanged(unitIds: readonly number[], reason: string): Promise<unknown>;
+}
+
 /** What every resolver receives. Built fresh for each request. */
 export interface Context {
   ds: DataSource;
@@ -48,6 +57,8 @@ export interface Context {
   reminders: ReminderScheduler | null;
   /** Sends webhook deliveries after commit; absent in a process without a queue (rows stay pending). */
   webhooks?: WebhookEnqueue | null;
+  /** Schedules progress roll-ups after commit; absent in a process without a queue. */
+  rollups?: RollupScheduler | null;
   /** The signed-in user; null for an anonymous request. */
   viewer: Viewer | null;
   /** The raw Authorization header; the viewer is loaded from it after validation. */
