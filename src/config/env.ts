@@ -11,7 +11,7 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
-  database: { host: string; port: number; user: string; password: string; name: string };
+  database: DatabaseConfig;
   redisUrl: string;
   redisPrefix: string;
   timeZone: string;
@@ -68,6 +68,38 @@ export interface Config {
   };
 }
 
+export interface DbCredentials {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  name: string;
+}
+
+/** The primary, and the read replicas that dashboard reads may use (DATABASE_REPLICA_URLS). */
+export interface DatabaseConfig extends DbCredentials {
+  replicas: DbCredentials[];
+}
+
+/** mysql://user:password@host:port/name, or null when it is not one. */
+function parseDatabaseUrl(raw: string): DbCredentials | null {
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== "mysql:" && u.protocol !== "mariadb:") return null;
+    const name = decodeURIComponent(u.pathname.replace(/^\//, ""));
+    if (!/^[A-Za-z0-9_]{1,64}$/.test(name)) return null;
+    return {
+      host: u.hostname,
+      port: u.port ? Number(u.port) : 3306,
+      user: decodeURIComponent(u.username || "root"),
+      password: decodeURIComponent(u.password),
+      name,
+    };
+  } catch {
+    return null;
+  }
+}
+
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
@@ -79,6 +111,7 @@ export const DEFAULTS = {
   PORT: "4000",
   HOST: "0.0.0.0",
   DATABASE_URL: "mysql://root@127.0.0.1:3306/ntm",
+  DATABASE_REPLICA_URLS: "",
   REDIS_URL: "redis://127.0.0.1:6379",
   REDIS_PREFIX: "ntm",
   TZ_PLAN: "Asia/Ho_Chi_Minh",
@@ -143,24 +176,32 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`PORT must be an integer 0-65535 (got "${portRaw}")`);
 
   const databaseUrl = get("DATABASE_URL");
-  let database: Config["database"] = { host: "", port: 0, user: "", password: "", name: "" };
-  try {
-    const u = new URL(databaseUrl);
-    if (u.protocol !== "mysql:" && u.protocol !== "mariadb:") throw new Error("protocol");
-    const name = decodeURIComponent(u.pathname.replace(/^\//, ""));
-    if (!/^[A-Za-z0-9_]{1,64}$/.test(name)) throw new Error("name");
-    database = {
-      host: u.hostname,
-      port: u.port ? Number(u.port) : 3306,
-      user: decodeURIComponent(u.username || "root"),
-      password: decodeURIComponent(u.password),
-      name,
-    };
-  } catch {
+  const primary = parseDatabaseUrl(databaseUrl);
+  if (!primary)
     problems.push(
       `DATABASE_URL must look like mysql://user:password@host:3306/database with a database name of letters, digits and _ (got "${redact(databaseUrl)}")`,
     );
+  const replicaUrls = get("DATABASE_REPLICA_URLS")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  const replicas: DbCredentials[] = [];
+  for (const url of replicaUrls) {
+    const r = parseDatabaseUrl(url);
+    if (!r)
+      problems.push(
+        `DATABASE_REPLICA_URLS must be a comma-separated list of mysql://user:password@host:3306/database (got "${redact(url)}")`,
+      );
+    else if (primary && r.name !== primary.name)
+      problems.push(
+        `DATABASE_REPLICA_URLS: a replica holds the primary's database, so its name must be "${primary.name}" (got "${r.name}")`,
+      );
+    else replicas.push(r);
   }
+  const database: DatabaseConfig = {
+    ...(primary ?? { host: "", port: 0, user: "", password: "", name: "" }),
+    replicas,
+  };
 
   const redisUrl = get("REDIS_URL");
   try {
