@@ -29,6 +29,7 @@ describe("configuration", () => {
       user: "app",
       password: "s@cret",
       name: "ntm_prod",
+      replicas: [],
     });
     expect(c.redisUrl).toBe("redis://cache:6380");
     expect(c.seedOnStart).toBe(false);
