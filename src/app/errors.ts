@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ArgumentValidationError } from "type-graphql";
 import type { ValidationError } from "class-validator";
+import { DatabaseUnavailableError, isDatabaseUnavailable } from "../db/unavailable";
 import { DomainError, ErrorCode } from "../shared/errors";
 import type { Logger } from "../shared/logger";
 
@@ -52,6 +53,11 @@ export function createErrorFormatter(logger: Logger, opts: { hideSuggestions: bo
         ? formatted.message.replace(/ ?Did you mean .*$/s, "").replace(/ ?\[Suggestion hidden\]\??$/, "")
         : formatted.message;
       return { ...base, message, extensions: { code } };
+    }
+    if (isDatabaseUnavailable(original)) {
+      logger.warn({ err: (original as Error).message }, "the database did not answer a GraphQL request");
+      const unavailable = new DatabaseUnavailableError();
+      return { ...base, message: unavailable.message, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } };
     }
     logger.error({ err: original }, "unexpected error in a GraphQL request");
     return {

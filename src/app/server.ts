@@ -20,6 +20,7 @@ import { type AttachmentStore, DiskAttachmentStore } from "../workflow/attachmen
 import { createAttachmentHandler } from "../workflow/attachment-upload";
 import { createArmor } from "./armor";
 import { createErrorFormatter } from "./errors";
+import { DatabaseUnavailableError, isDatabaseUnavailable } from "../db/unavailable";
 import { getSchema } from "./schema";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -108,12 +109,18 @@ function authenticationPlugin(ds: DataSource, config: Config, clock: Clock): Apo
         async didResolveOperation({ contextValue }) {
           // Apollo hands each operation a shallow copy of the context: bind the loaders to it.
           contextValue.loaders = new Loaders(() => contextValue);
-          contextValue.viewer = await authenticate(
-            ds,
-            config,
-            contextValue.authorization ?? undefined,
-            clock.now(),
-          );
+          try {
+            contextValue.viewer = await authenticate(
+              ds,
+              config,
+              contextValue.authorization ?? undefined,
+              clock.now(),
+            );
+          } catch (err) {
+            // Apollo re-wraps what a plugin throws and loses its cause: name the outage here.
+            if (isDatabaseUnavailable(err)) throw new DatabaseUnavailableError();
+            throw err;
+          }
         },
       };
     },
