@@ -30,6 +30,9 @@ import { makeOrg, makePlan, makeUnit, makeUser } from "../factories";
 import { startTestApp, type TestApp } from "../helpers/server";
 import { bacKanProgressFixture } from "./progress-fixture";
 
+// Workbooks are built and read on a shared, busy machine; nothing here is timed.
+jest.setTimeout(120_000);
+
 async function readBack(buf: Buffer): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(buf as unknown as ArrayBuffer);

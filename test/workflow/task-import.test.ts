@@ -13,6 +13,9 @@ import { INSTRUCTIONS_SHEET, LISTS_SHEET } from "../../src/workflow/task-import.
 import { makeGroup, makeOrg, makePlan, makeTask, makeUnit, makeUser } from "../factories";
 import { startTestApp, type TestApp } from "../helpers/server";
 
+// Workbooks are built and read on a shared, busy machine; nothing here is timed.
+jest.setTimeout(120_000);
+
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 type CellInput = string | number | Date | null | { formula: string };
@@ -491,10 +494,10 @@ describe("task import from Excel", () => {
       "UNSUPPORTED_MEDIA_TYPE",
     );
 
-    // A zip bomb: 40 MB of one character, compressed to a few tens of kilobytes.
+    // A zip bomb: 30 MB of one character, compressed to a few tens of kilobytes.
     const good = await fill([{ group: 1, title: "Bom", lead: "SNN", dueDate: "30/11/2022" }]);
     const bomb = await JSZip.loadAsync(good);
-    bomb.file("xl/worksheets/sheet9.xml", "a".repeat(40 * 1024 * 1024));
+    bomb.file("xl/worksheets/sheet9.xml", "a".repeat(30 * 1024 * 1024));
     const bombBytes = await bomb.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
     expect(bombBytes.length).toBeLessThan(1024 * 1024);
     await expectRefused(await post(bombBytes, coordinatorToken), 413, "PAYLOAD_TOO_LARGE");
@@ -571,6 +574,59 @@ describe("task import from Excel", () => {
     expect(res.status).toBe(422);
     expect(((await res.json()) as ImportBody).errors[0].code).toBe("NO_ROWS");
     expect(await counts()).toEqual(before);
+  });
+
+  it("reports cells of the wrong type", async () => {
+    const before = await counts();
+    const res = await post(
+      await fill([
+        { group: "ba" as unknown as number, title: "Nhóm chữ", lead: "SNN", dueDate: "30/11/2022" },
+        { group: 1, title: true as unknown as string, lead: "SNN", dueDate: "30/11/2022" },
+        { group: 1, title: "Lỗi Excel", lead: { error: "#N/A" } as unknown as string, dueDate: "30/11/2022" },
+        { group: 1, title: "Ngày chữ", lead: "SNN", dueDate: "hôm qua" },
+      ]),
+      coordinatorToken,
+    );
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as ImportBody).errors.map((e) => [e.row, e.column, e.code])).toEqual([
+      [3, "A", "WRONG_TYPE"],
+      [4, "C", "WRONG_TYPE"],
+      [5, "E", "WRONG_TYPE"],
+      [6, "I", "BAD_DATE"],
+    ]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("refuses a sheet of tens of thousands of rows before building it", async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(
+      (await fill([
+        { group: 1, title: "Một", lead: "SNN", dueDate: "30/11/2022" },
+      ])) as unknown as ArrayBuffer,
+    );
+    const other = wb.addWorksheet("Khác");
+    for (let r = 1; r <= 21_000; r++) other.getRow(r).getCell(1).value = r;
+    const res = await post(Buffer.from(await wb.xlsx.writeBuffer()), coordinatorToken);
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as ImportBody).errors.map((e) => e.code)).toEqual(["TOO_MANY_ROWS"]);
+  });
+
+  it("numbers tasks once when two imports of the same file race", async () => {
+    const before = await counts();
+    const body = await fill([
+      { group: 2, title: "Nhiệm vụ chạy đua một", lead: "SNN", dueDate: "30/11/2022" },
+      { group: 2, title: "Nhiệm vụ chạy đua hai", lead: "VPDP", dueDate: "30/11/2022" },
+    ]);
+    const results = await Promise.all([post(body, coordinatorToken), post(body, coordinatorToken)]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 422]);
+    const loser = (await results.find((r) => r.status === 422)!.json()) as ImportBody;
+    expect(loser.errors.map((e) => [e.row, e.code])).toEqual([
+      [3, "ALREADY_IN_PLAN"],
+      [4, "ALREADY_IN_PLAN"],
+    ]);
+    const after = await counts();
+    expect(after.t - before.t).toBe(2);
+    expect(after.a - before.a).toBe(2);
   });
 
   it("keeps Vietnamese text exactly, in NFC, through a workbook written in NFD", async () => {
