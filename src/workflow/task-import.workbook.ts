@@ -302,6 +302,29 @@ export async function readTaskWorkbook(buf: Buffer): Promise<{ rows: RawTaskRow[
       });
     }
   }
+  // Row 2 holds the English headers (or nothing): a task typed there would otherwise be skipped.
+  const second = ws.getRow(2);
+  for (const [i, col] of IMPORT_COLUMNS.entries()) {
+    const c = cellOf(second.getCell(i + 1).value);
+    if (c.kind === "empty") continue;
+    const text =
+      c.kind === "text"
+        ? c.text
+            .normalize("NFC")
+            .trim()
+            .replace(/\s*\*$/, "")
+            .toLowerCase()
+        : "";
+    if (text !== col.en.toLowerCase() && text !== col.vi.toLowerCase()) {
+      headerProblems.push({
+        row: 2,
+        column: col.letter,
+        code: "BAD_HEADER",
+        message: `Row 2 holds the English headers; tasks start on row ${FIRST_DATA_ROW}`,
+      });
+      break;
+    }
+  }
   if (headerProblems.length)
     throw new WorkbookRefused(
       "BAD_HEADER",

@@ -550,6 +550,21 @@ describe("task import from Excel", () => {
     let body = (await res.json()) as ImportBody;
     expect(body.errors[0]).toMatchObject({ row: 1, column: "A", code: "BAD_HEADER" });
 
+    const shifted = new ExcelJS.Workbook();
+    await shifted.xlsx.load((await fill([])) as unknown as ArrayBuffer);
+    shifted.getWorksheet(TASKS_SHEET)!.getRow(2).values = [1, null, "Nhiệm vụ ở dòng 2", null, "SNN"];
+    res = await post(Buffer.from(await shifted.xlsx.writeBuffer()), coordinatorToken);
+    expect(res.status).toBe(422);
+    body = (await res.json()) as ImportBody;
+    expect(body.errors).toEqual([
+      {
+        row: 2,
+        column: "A",
+        code: "BAD_HEADER",
+        message: "Row 2 holds the English headers; tasks start on row 3",
+      },
+    ]);
+
     const many = await fill(
       Array.from({ length: MAX_IMPORT_ROWS + 1 }, (_, i) => ({
         group: 1,
