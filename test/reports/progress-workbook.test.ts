@@ -202,6 +202,41 @@ describe("buildProgressWorkbook", () => {
   });
 });
 
+describe("buildProgressWorkbook on a sparse report", () => {
+  it("writes a district without communes and a plan without targets", async () => {
+    const full = bacKanProgressFixture("2022-01-05");
+    const sparse: ProgressReport = {
+      ...full,
+      targets: [],
+      districts: [
+        { district: full.districts[1].district, communes: [] },
+        {
+          district: { ...full.districts[2].district, name: "Ba Bể" },
+          communes: full.districts[2].communes.slice(0, 1),
+        },
+        { district: { ...full.districts[2].district, name: "ba bể" }, communes: [] },
+      ],
+    };
+    const wb = await readBack(await buildProgressWorkbook(sparse));
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      SUMMARY_SHEET,
+      BY_DISTRICT_SHEET,
+      "Pác Nặm",
+      "Ba Bể",
+      "ba bể (2)",
+    ]);
+    const empty = wb.getWorksheet("Pác Nặm")!;
+    expect(rowValues(empty, HEADER_ROW, COMMUNE_HEAD.length + COMMUNE_TAIL.length)).toEqual([
+      ...COMMUNE_HEAD,
+      ...COMMUNE_TAIL,
+    ]);
+    expect(empty.getRow(HEADER_ROW + 1).getCell(3).value).toBe(COMMUNE_TOTAL_LABEL);
+    const summary = wb.getWorksheet(SUMMARY_SHEET)!;
+    expect(summary.getCell("A3").value).toBe("Số liệu tính đến ngày 05/01/2022");
+    expect(rowValues(summary, unitHeaderRow(sparse), 2)).toEqual(["STT", "Đơn vị"]);
+  });
+});
+
 describe("GET /plans/<id>/progress.xlsx (createProgressExportHandler)", () => {
   let app: TestApp;
   let server: http.Server;
