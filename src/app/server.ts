@@ -18,6 +18,7 @@ import {
 import type { Logger } from "../shared/logger";
 import { type AttachmentStore, DiskAttachmentStore } from "../workflow/attachment-storage";
 import { createAttachmentHandler } from "../workflow/attachment-upload";
+import { createTaskImportHandler, isTaskImportPath } from "../workflow/task-import.http";
 import { createArmor } from "./armor";
 import { createErrorFormatter } from "./errors";
 import { DatabaseUnavailableError, isDatabaseUnavailable } from "../db/unavailable";
@@ -130,7 +131,8 @@ function authenticationPlugin(ds: DataSource, config: Config, clock: Clock): Apo
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
- * The API: Apollo Server on node:http, with /graphql, /health and /attachments (evidence files).
+ * The API: Apollo Server on node:http, with /graphql, /health, /attachments (evidence files) and
+ * the task table import (/task-import/template.xlsx, /plans/<id>/task-import).
  * Used by index.ts and by tests.
  */
 export async function createServer(deps: ServerDeps): Promise<AppServer> {
@@ -175,6 +177,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     clock,
     store: deps.attachmentStore ?? new DiskAttachmentStore(config.attachments.dir),
   });
+  const handleTaskImport = createTaskImportHandler({ config, ds, redis, logger, clock, reminders, webhooks });
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => {
     let body: unknown = undefined;
@@ -241,6 +244,10 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     }
     if (url.pathname === "/attachments" || url.pathname.startsWith("/attachments/")) {
       void handleAttachments(req, res, url, requestId);
+      return;
+    }
+    if (isTaskImportPath(url.pathname)) {
+      void handleTaskImport(req, res, url, requestId);
       return;
     }
     if (url.pathname !== "/graphql") {

@@ -9,14 +9,15 @@ import { checkDateRange } from "../../shared/dates";
 import { parseGlobalId, type NodeType } from "../../shared/ids";
 import { conflictError, type UserError, userError } from "../../shared/user-errors";
 import { User } from "../../auth/user.entity";
-import { Task, TaskCooperator, TaskUnit } from "../../tasks/task.entity";
+import { Task } from "../../tasks/task.entity";
 import { TaskStatus } from "../../tasks/task.enums";
 import { canAssignTask, canAssignTo } from "../../tasks/task.policy";
 import { visibleTasks } from "../../tasks/task.queries";
 import { Unit } from "../../units/unit.entity";
-import { Assignment, AssignmentEvent, AssignmentRole } from "../assignment.entity";
+import { Assignment } from "../assignment.entity";
 import { AssignmentStatus } from "../assignment.states";
 import { emitTaskEvent, remindAfterCommit } from "../assignment.store";
+import { insertTaskWithAssignments } from "../task-writer";
 import type { DelegatePayload, DelegateTaskInput } from "../workflow.types";
 
 const MAX_SUBTASKS = 200;
@@ -262,62 +263,31 @@ export async function delegateTask(
     const created: Task[] = [];
     for (const [i, s] of input.subtasks.entries()) {
       const leadId = idOf("Organization", s.leadOrganizationId) as number;
-      const child = await m.getRepository(Task).save(
-        m.getRepository(Task).create({
-          planId: parent.planId,
-          groupId: parent.groupId,
-          parentId: parent.id,
-          path: "/",
-          depth: parent.depth + 1,
-          code: `${parent.code}.${Number(total) + i + 1}`,
-          title: s.title?.trim() ?? parent.title,
-          description: s.description ?? null,
-          leadOrgId: leadId,
-          targetId: parent.targetId,
-          startDate: today,
-          dueDate: s.dueDate ?? parent.dueDate,
-          status: TaskStatus.ASSIGNED,
-          quota: s.quota ?? null,
-          quotaUnit: s.quotaUnit ?? parent.quotaUnit,
-          sources: [],
-        }),
-      );
-      child.path = `${parent.path}${child.id}/`;
-      await m.update(Task, child.id, { path: child.path });
-      const concerned = s.unitIds?.length
-        ? s.unitIds.map((u) => idOf("Unit", u) as number)
-        : [orgs.get(leadId)!.unitId];
-      await m.getRepository(TaskUnit).insert(concerned.map((unitId) => ({ taskId: child.id, unitId })));
       const coop = [
         ...new Set((s.cooperatingOrganizationIds ?? []).map((c) => idOf("Organization", c) as number)),
       ].filter((c) => c !== leadId);
-      if (coop.length)
-        await m.getRepository(TaskCooperator).insert(coop.map((orgId) => ({ taskId: child.id, orgId })));
-      const assignerOrgId = parent.leadOrgId ?? viewer.orgId;
-      const rows = [
-        { orgId: leadId, role: AssignmentRole.LEAD, assigneeUserId: namedIds[i] },
-        ...coop.map((orgId) => ({ orgId, role: AssignmentRole.COOPERATING, assigneeUserId: null })),
-      ];
-      for (const r of rows) {
-        const ins = await m.getRepository(Assignment).insert({
-          taskId: child.id,
-          orgId: r.orgId,
-          assigneeUserId: r.assigneeUserId,
-          role: r.role,
-          assignerOrgId,
-          status: AssignmentStatus.ASSIGNED,
-          dueDate: child.dueDate,
-        });
-        createdAssignmentIds.push(Number(ins.identifiers[0].id));
-        await m.getRepository(AssignmentEvent).insert({
-          assignmentId: Number(ins.identifiers[0].id),
-          action: "assign",
-          fromStatus: null,
-          toStatus: AssignmentStatus.ASSIGNED,
-          actorUserId: viewer.userId,
-          comment: null,
-        });
-      }
+      const { task: child, assignmentIds } = await insertTaskWithAssignments(m, {
+        planId: parent.planId,
+        groupId: parent.groupId,
+        parent,
+        code: `${parent.code}.${Number(total) + i + 1}`,
+        title: s.title?.trim() ?? parent.title,
+        description: s.description ?? null,
+        leadOrgId: leadId,
+        leadAssigneeUserId: namedIds[i],
+        cooperatingOrgIds: coop,
+        unitIds: s.unitIds?.length
+          ? s.unitIds.map((u) => idOf("Unit", u) as number)
+          : [orgs.get(leadId)!.unitId],
+        targetId: parent.targetId,
+        startDate: today,
+        dueDate: s.dueDate ?? parent.dueDate,
+        quota: s.quota ?? null,
+        quotaUnit: s.quotaUnit ?? parent.quotaUnit,
+        assignerOrgId: parent.leadOrgId ?? viewer.orgId,
+        actorUserId: viewer.userId,
+      });
+      createdAssignmentIds.push(...assignmentIds);
       await recordAudit(
         m,
         { viewer, requestId: ctx.requestId, ip: ctx.ip },
