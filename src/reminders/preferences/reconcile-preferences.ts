@@ -44,8 +44,8 @@ export async function reconcilePreferenceEmails(
   if (subscribers.length) {
     const calendar = await loadCalendarExceptions(m);
     const days: string[] = [];
-    for (let d = localDate(new Date(from), deps.timeZone); d <= localDate(new Date(to), deps.timeZone);)
-      (days.push(d), (d = addDays(d, 1)));
+    const lastDay = localDate(new Date(to), deps.timeZone);
+    for (let d = localDate(new Date(from), deps.timeZone); d <= lastDay; d = addDays(d, 1)) days.push(d);
     const sent = new Set<string>(
       (
         (await m.query(
