@@ -38,7 +38,29 @@ function validPayload(p: SendReminderEmailPayload): boolean {
   );
 }
 
+/**
+ * Runs one send-reminder-email job as of `now`. Once it is settled (sent, or no longer wanted) its
+ * deferred_email row goes, so the reconciler stops re-adding it.
+ */
 export async function handleSendReminderEmail(
+  deps: ReminderDeps,
+  p: SendReminderEmailPayload,
+  now: Date = deps.clock.now(),
+): Promise<SendReminderEmailResult> {
+  const result = await sendHeldBackEmail(deps, p, now);
+  const settled =
+    result.status === "sent" ||
+    result.status === "already_sent" ||
+    (result.status === "skipped" && !["invalid_payload", "no_mailer"].includes(result.reason));
+  if (settled)
+    await deps.ds.query(
+      "DELETE FROM deferred_email WHERE assignment_id = ? AND kind = ? AND due_date = ? AND user_id = ?",
+      [p.assignmentId, p.kind, p.dueDate, p.userId],
+    );
+  return result;
+}
+
+async function sendHeldBackEmail(
   deps: ReminderDeps,
   p: SendReminderEmailPayload,
   now: Date = deps.clock.now(),
