@@ -189,6 +189,8 @@ describe("reminder e-mails under user preferences (SMTP server in the test, Mari
     );
     expect(smtp.received.length - before).toBe(1);
     expect(await emailRows(a.id)).toEqual([immediateUser.id]);
+    // Settled: its deferred_email row is gone, so the reconciler stops re-adding it.
+    expect(await db.ds.query("SELECT id FROM deferred_email WHERE assignment_id = ?", [a.id])).toEqual([]);
     const m = smtp.to(immediateUser.email).at(-1)!;
     expect(m.headers.subject).toBe("Đến hạn hôm nay: Cứng hóa đường trục thôn");
     expect(m.text).toMatch(/^Nhắc việc: hôm nay \(31\/01\/2023\) là hạn hoàn thành/);
