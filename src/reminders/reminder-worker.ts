@@ -45,6 +45,7 @@ export interface ReminderWorkerOptions {
 
 /** Routes a job to its handler by name; the only place a payload is read as its name's type. */
 export function processReminderJob(reminderDeps: ReminderDeps, queue: ReminderQueue) {
+  const enqueuePreferenceJobs = reminderDeps.enqueuePreferenceJobs ?? enqueuePreferenceJobsOn(queue);
   const deps: ReminderDeps = {
     ...reminderDeps,
     enqueueWebhooks:
@@ -55,7 +56,7 @@ export function processReminderJob(reminderDeps: ReminderDeps, queue: ReminderQu
           ids,
           reminderDeps.webhookRetry ?? { maxAttempts: 5, backoffMs: 1000 },
         )),
-    enqueuePreferenceJobs: reminderDeps.enqueuePreferenceJobs ?? enqueuePreferenceJobsOn(queue),
+    enqueuePreferenceJobs,
   };
   /** Not its time yet: the same job waits again until `fireAt` (then DelayedError tells BullMQ). */
   const waitUntil = async (
@@ -83,7 +84,7 @@ export function processReminderJob(reminderDeps: ReminderDeps, queue: ReminderQu
         const data = job.data as ReconcilePayload;
         const result = await handleReconcile(deps, data, enqueueOn(queue));
         if (data.assignmentId !== undefined) return result;
-        return { ...result, ...(await reconcilePreferenceEmails(deps, deps.enqueuePreferenceJobs!)) };
+        return { ...result, ...(await reconcilePreferenceEmails(deps, enqueuePreferenceJobs)) };
       }
       case SEND_REMINDER_EMAIL: {
         const result = await handleSendReminderEmail(deps, job.data as SendReminderEmailPayload);
