@@ -53,9 +53,11 @@ describe("the reminders worker with preferences (real Redis, MariaDB and SMTP se
   });
 
   afterAll(async () => {
-    service.stopWatchdog();
-    await service.queue.obliterate({ force: true });
-    await service.close();
+    if (service) {
+      service.stopWatchdog();
+      await service.queue.obliterate({ force: true });
+      await service.close();
+    }
     await smtp?.close();
     await db.drop();
   });
