@@ -21,6 +21,11 @@ import { Notification } from "../notifications/notification.entity";
 import { ReminderDelivery } from "../reminders/reminder-delivery.entity";
 import { PlanReminderSettings } from "../reminders/reminder-settings.entity";
 import { WebhookDelivery, WebhookSubscription } from "../notifications/webhook.entity";
+import {
+  DeferredEmail,
+  DigestDelivery,
+  NotificationPreferences,
+} from "../reminders/preferences/notification-preferences.entity";
 
 export const ENTITIES = [
   Unit,
@@ -60,4 +65,7 @@ export const ENTITIES = [
   ReminderDelivery,
   WebhookSubscription,
   WebhookDelivery,
+  NotificationPreferences,
+  DigestDelivery,
+  DeferredEmail,
 ];

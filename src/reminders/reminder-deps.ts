@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Mailer } from "../notifications/email";
 import type { Clock } from "../shared/clock";
 import type { Logger } from "../shared/logger";
+import type { EnqueuePreferenceJobs } from "./preferences/email-jobs";
 
 /** What the reminder job handlers need; the worker builds it once, tests build their own. */
 export interface ReminderDeps {
@@ -18,6 +19,11 @@ export interface ReminderDeps {
   enqueueWebhooks?: (deliveryIds: readonly number[]) => Promise<unknown>;
   /** Retries of webhook deliveries this worker enqueues (WEBHOOK_MAX_ATTEMPTS, WEBHOOK_BACKOFF_MS). */
   webhookRetry?: { maxAttempts: number; backoffMs: number };
+  /**
+   * Puts quiet-hour-delayed reminder e-mails and digests on the queue (preferences/email-jobs.ts).
+   * Absent, or when it fails: the reconciler re-derives them from MariaDB on its next run.
+   */
+  enqueuePreferenceJobs?: EnqueuePreferenceJobs;
   logger?: Logger;
 }
 

@@ -14,11 +14,20 @@ import {
   deliverWebhookJobId,
   type DeliverWebhookPayload,
 } from "../notifications/jobs/deliver-webhook.job";
+import {
+  type EnqueuePreferenceJobs,
+  SEND_DIGEST,
+  SEND_REMINDER_EMAIL,
+  type SendDigestPayload,
+  type SendReminderEmailPayload,
+} from "./preferences/email-jobs";
 
 export interface ReminderJobs {
   [SEND_REMINDER]: SendReminderPayload;
   [RECONCILE_REMINDERS]: ReconcilePayload;
   [DELIVER_WEBHOOK]: DeliverWebhookPayload;
+  [SEND_REMINDER_EMAIL]: SendReminderEmailPayload;
+  [SEND_DIGEST]: SendDigestPayload;
 }
 export type ReminderJobName = keyof ReminderJobs;
 export type ReminderJobData = ReminderJobs[ReminderJobName];
@@ -52,6 +61,13 @@ export function addReminderJob<N extends ReminderJobName>(
 
 /** The reconciler's way onto the queue: addBulk in slices (one round trip per slice). */
 export function enqueueOn(queue: ReminderQueue): EnqueueSendJobs {
+  return async (jobs) => {
+    for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
+  };
+}
+
+/** Quiet-hours e-mails and digests onto the queue: addBulk in slices. */
+export function enqueuePreferenceJobsOn(queue: ReminderQueue): EnqueuePreferenceJobs {
   return async (jobs) => {
     for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
   };

@@ -11,8 +11,18 @@ import { DELIVER_WEBHOOK, handleDeliverWebhook } from "../notifications/jobs/del
 import type { DeliverWebhookPayload } from "../notifications/jobs/deliver-webhook.job";
 import type { ReminderDeps } from "./reminder-deps";
 import {
+  SEND_DIGEST,
+  SEND_REMINDER_EMAIL,
+  type SendDigestPayload,
+  type SendReminderEmailPayload,
+} from "./preferences/email-jobs";
+import { reconcilePreferenceEmails } from "./preferences/reconcile-preferences";
+import { handleSendDigest } from "./preferences/send-digest.job";
+import { handleSendReminderEmail } from "./preferences/send-reminder-email.job";
+import {
   createReminderQueue,
   enqueueOn,
+  enqueuePreferenceJobsOn,
   enqueueWebhookDeliveries,
   ensureReconcileScheduler,
   type ReminderJobData,
@@ -35,6 +45,7 @@ export interface ReminderWorkerOptions {
 
 /** Routes a job to its handler by name; the only place a payload is read as its name's type. */
 export function processReminderJob(reminderDeps: ReminderDeps, queue: ReminderQueue) {
+  const enqueuePreferenceJobs = reminderDeps.enqueuePreferenceJobs ?? enqueuePreferenceJobsOn(queue);
   const deps: ReminderDeps = {
     ...reminderDeps,
     enqueueWebhooks:
@@ -45,6 +56,17 @@ export function processReminderJob(reminderDeps: ReminderDeps, queue: ReminderQu
           ids,
           reminderDeps.webhookRetry ?? { maxAttempts: 5, backoffMs: 1000 },
         )),
+    enqueuePreferenceJobs,
+  };
+  /** Not its time yet: the same job waits again until `fireAt` (then DelayedError tells BullMQ). */
+  const waitUntil = async (
+    job: Job<ReminderJobData, unknown, ReminderJobName>,
+    fireAt: string,
+    token?: string,
+  ): Promise<never> => {
+    const wait = Date.parse(fireAt) - deps.clock.now().getTime();
+    await job.moveToDelayed(Date.now() + Math.max(0, wait), token);
+    throw new DelayedError();
   };
   return async (job: Job<ReminderJobData, unknown, ReminderJobName>, token?: string): Promise<unknown> => {
     switch (job.name) {
@@ -58,8 +80,20 @@ export function processReminderJob(reminderDeps: ReminderDeps, queue: ReminderQu
         }
         return result;
       }
-      case RECONCILE_REMINDERS:
-        return handleReconcile(deps, job.data as ReconcilePayload, enqueueOn(queue));
+      case RECONCILE_REMINDERS: {
+        const data = job.data as ReconcilePayload;
+        const result = await handleReconcile(deps, data, enqueueOn(queue));
+        if (data.assignmentId !== undefined) return result;
+        return { ...result, ...(await reconcilePreferenceEmails(deps, enqueuePreferenceJobs)) };
+      }
+      case SEND_REMINDER_EMAIL: {
+        const result = await handleSendReminderEmail(deps, job.data as SendReminderEmailPayload);
+        return result.status === "early" ? waitUntil(job, result.fireAt, token) : result;
+      }
+      case SEND_DIGEST: {
+        const result = await handleSendDigest(deps, job.data as SendDigestPayload);
+        return result.status === "early" ? waitUntil(job, result.fireAt, token) : result;
+      }
       case DELIVER_WEBHOOK: {
         const backoff = job.opts.backoff;
         return handleDeliverWebhook(deps, job.data as DeliverWebhookPayload, {

@@ -72,6 +72,16 @@ export function canChangeRolesOf(viewer: Viewer, target: ManagedUser): boolean {
   return target.userId !== viewer.userId && canManageUser(viewer, target);
 }
 
+/**
+ * A user's notification preferences (reminder e-mails, digest, quiet hours): their own, or any
+ * readable user's for a system administrator (coordinators manage accounts, not how people are told).
+ */
+export function canManageNotificationPreferences(viewer: Viewer, target: UserTarget): boolean {
+  return (
+    target.userId === viewer.userId || (hasRole(viewer, Role.SYSTEM_ADMIN) && canReadUser(viewer, target))
+  );
+}
+
 @ObjectType({
   description: "What the viewer may do with this user, from the same policies the server enforces.",
 })

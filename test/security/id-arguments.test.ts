@@ -518,6 +518,30 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
       expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["FORBIDDEN"]);
       expect(await app.db.ds.query("SELECT COUNT(*) AS n FROM reporting_period")).toEqual(before);
     },
+    "UpdateNotificationPreferencesInput.userId": async (f) => {
+      // Only the user themself (or an administrator) sets their preferences; others look missing.
+      const count = () =>
+        app.db.ds.query(
+          `SELECT (SELECT COUNT(*) FROM notification_preferences) p,
+                  (SELECT COUNT(*) FROM audit_entry WHERE action = 'user.set_notification_preferences') a`,
+        );
+      const before = await count();
+      const r = await as<{ r: { preferences: unknown; userErrors: Array<{ code: string }> } }>(
+        `mutation($i: UpdateNotificationPreferencesInput!) { r: updateNotificationPreferences(input: $i) { preferences { version } userErrors { code } } }`,
+        {
+          i: {
+            userId: gid("User", f.user),
+            version: 0,
+            emailEnabled: false,
+            emailMode: "DIGEST",
+            digestLocalHour: 7,
+          },
+        },
+      );
+      expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
+      expect(r.data!.r.preferences).toBeNull();
+      expect(await count()).toEqual(before);
+    },
     "SetReminderLadderInput.planId": async () => {
       // Plans are reference data: readable, but only their coordinators set the reminder ladder.
       const count = () =>

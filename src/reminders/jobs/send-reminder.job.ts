@@ -16,6 +16,7 @@ import { ExtensionStatus } from "../../workflow/extension.entity";
 import { recordTaskEvent } from "../../notifications/webhook-events";
 import { deliverByEmail } from "../deliver-email";
 import { deliverInApp } from "../deliver-in-app";
+import { deferEmails, routeReminderEmails } from "../preferences/route-email";
 import {
   extensionIdOf,
   extensionReminderOn,
@@ -190,7 +191,7 @@ export async function handleSendReminder(
   if (typeof result === "string") return skip(result);
   if (result.webhookDeliveries.length > 0 && deps.enqueueWebhooks)
     await deps.enqueueWebhooks(result.webhookDeliveries).catch(() => undefined);
-  return finishDelivery(deps, p, result, text, skip, "reminder delivered");
+  return finishDelivery(deps, p, now, result, text, skip, "reminder delivered");
 }
 
 /**
@@ -200,13 +201,14 @@ export async function handleSendReminder(
 async function finishDelivery(
   deps: ReminderDeps,
   p: SendReminderPayload,
+  now: Date,
   result: { recipients: number[]; notified: number },
   text: ReminderText,
   skip: Skip,
   message: string,
 ): Promise<SendReminderResult> {
   if (result.recipients.length === 0) return skip("no_recipients");
-  const emailed = await emailReminder(deps, p, result.recipients, text);
+  const emailed = await emailReminder(deps, p, now, result.recipients, text);
   deps.logger?.info(
     { job: SEND_REMINDER, ...p, recipients: result.recipients.length, notified: result.notified, emailed },
     message,
@@ -216,16 +218,22 @@ async function finishDelivery(
 
 /**
  * The e-mail copy of a reminder just delivered in the app, when SMTP is configured (deliver-email.ts):
- * once per recipient with an address; throws when the SMTP server fails so that BullMQ retries the
- * job, whose in-app part then finds everything delivered already. Returns how many were e-mailed.
+ * once per recipient with an address who wants it now (preferences/route-email.ts: e-mail off or a
+ * daily digest skip it; quiet hours put it on a delayed job of its own); throws when the SMTP server
+ * fails so that BullMQ retries the job, whose in-app part then finds everything delivered already.
+ * Returns how many were e-mailed.
  */
 async function emailReminder(
   deps: ReminderDeps,
   p: SendReminderPayload,
-  recipientUserIds: number[],
+  now: Date,
+  recipients: number[],
   text: ReminderText,
 ): Promise<number> {
   if (!deps.mailer) return 0;
+  const routed = await routeReminderEmails(deps.ds.manager, p, recipients, now, deps.timeZone);
+  await deferEmails(deps.ds.manager, routed.later, deps.enqueuePreferenceJobs, now);
+  const recipientUserIds = routed.now;
   try {
     const sent = await deliverByEmail(deps.ds, deps.mailer, { ...p, recipientUserIds, text });
     return sent.length;
@@ -298,7 +306,7 @@ async function handleExtensionReminder(
     return { recipients, notified: notified.length };
   });
   if (typeof result === "string") return skip(result);
-  return finishDelivery(deps, p, result, text, skip, "extension reminder delivered");
+  return finishDelivery(deps, p, now, result, text, skip, "extension reminder delivered");
 }
 
 /**
@@ -362,5 +370,5 @@ async function handleReportReminder(
     return { recipients, notified: notified.length, text };
   });
   if (typeof result === "string") return skip(result);
-  return finishDelivery(deps, p, result, result.text, skip, "report reminder delivered");
+  return finishDelivery(deps, p, now, result, result.text, skip, "report reminder delivered");
 }
