@@ -95,7 +95,12 @@ export async function ensureReconcileScheduler(
 }
 
 /** Adds one reconcile job per assignment in one round trip; true when Redis took them in time. */
-async function addReconcileJobs(queue: ReminderQueue, ids: number[], timeoutMs: number): Promise<boolean> {
+async function addReconcileJobs(
+  queue: ReminderQueue,
+  ids: number[],
+  timeoutMs: number,
+  rid?: string,
+): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
@@ -104,7 +109,7 @@ async function addReconcileJobs(queue: ReminderQueue, ids: number[], timeoutMs: 
     .addBulk(
       ids.map((assignmentId) => ({
         name: RECONCILE_REMINDERS,
-        data: { assignmentId },
+        data: rid === undefined ? { assignmentId } : { assignmentId, rid },
         opts: RECONCILE_OPTIONS,
       })),
     )
@@ -120,7 +125,8 @@ async function addReconcileJobs(queue: ReminderQueue, ids: number[], timeoutMs: 
 }
 
 /**
- * Re-derives one assignment's reminders soon, after its change committed: call it from
+ * Re-derives one assignment's reminders soon, after its change committed (`rid`: the request ID
+ * of the API request, carried in the job for the worker's logs): call it from
  * `uow.afterCommit` when an assignment is created, changes status or gets a new due date. Never
  * throws and never waits more than `timeoutMs`: when Redis refuses, it returns false and the
  * scheduled reconciler catches up within 5 minutes, so a committed change never fails for it.
@@ -128,9 +134,9 @@ async function addReconcileJobs(queue: ReminderQueue, ids: number[], timeoutMs: 
 export function scheduleAssignmentReminders(
   queue: ReminderQueue,
   assignmentId: number,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; rid?: string } = {},
 ): Promise<boolean> {
-  return addReconcileJobs(queue, [assignmentId], opts.timeoutMs ?? 2000);
+  return addReconcileJobs(queue, [assignmentId], opts.timeoutMs ?? 2000, opts.rid);
 }
 
 /**
@@ -158,7 +164,7 @@ export function scheduleRemindersAfterCommit(
 export async function enqueueWebhookDeliveries(
   queue: ReminderQueue,
   deliveryIds: readonly number[],
-  opts: { maxAttempts: number; backoffMs: number; retry?: number; timeoutMs?: number },
+  opts: { maxAttempts: number; backoffMs: number; retry?: number; timeoutMs?: number; rid?: string },
 ): Promise<boolean> {
   if (deliveryIds.length === 0) return true;
   let timer: NodeJS.Timeout | undefined;
@@ -169,7 +175,7 @@ export async function enqueueWebhookDeliveries(
     .addBulk(
       deliveryIds.map((deliveryId) => ({
         name: DELIVER_WEBHOOK,
-        data: { deliveryId },
+        data: opts.rid === undefined ? { deliveryId } : { deliveryId, rid: opts.rid },
         opts: {
           jobId: deliverWebhookJobId(deliveryId, opts.retry),
           attempts: opts.maxAttempts,
