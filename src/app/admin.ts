@@ -49,7 +49,7 @@ interface Admitted {
 
 type Verdict = { ok: true; admin: Admitted } | { ok: false; status: 401 | 403; message: string };
 
-function sessionKey(appSecret: string): Buffer {
+export function sessionKey(appSecret: string): Buffer {
   return createHmac("sha256", appSecret).update("ntm-admin-session-v1").digest();
 }
 
