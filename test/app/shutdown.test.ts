@@ -26,13 +26,13 @@ describe("graceful shutdown of the API process", () => {
   let api: RunningProcess | null = null;
   beforeAll(async () => {
     db = await createTestDb();
-  });
+  }, 90_000);
   afterAll(async () => {
     if (api && api.child.exitCode === null) {
       api.child.kill("SIGKILL");
       await api.exited;
     }
-    await db.drop();
+    if (db) await db.drop();
   });
 
   it("on SIGTERM refuses new connections, finishes the request in flight with 200, and exits 0", async () => {
@@ -83,5 +83,5 @@ describe("graceful shutdown of the API process", () => {
     const out = api.stdout();
     expect(out).toContain('"rid":"slow-request-1"');
     expect(out).toContain('"msg":"stopped"');
-  });
+  }, 120_000);
 });
