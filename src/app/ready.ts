@@ -1,7 +1,7 @@
 /**
  * Readiness (/ready): the process can do its work now. MariaDB answers, Redis answers, and every
  * migration the code knows (migrations/index.ts, loaded by the DataSource) is recorded as applied.
- * Each check has a short timeout, so /ready answers within about a second even when a service
+ * Each check has a short timeout, so /ready answers within about two seconds even when a service
  * hangs. The body names what failed without internals (addresses and driver messages go to the
  * log only). /health, by contrast, only says the process is up.
  */
@@ -22,7 +22,7 @@ export interface ReadinessReport {
   checks: Record<string, string>;
 }
 
-export const READY_TIMEOUT_MS = 1000;
+export const READY_TIMEOUT_MS = 2000;
 
 class TimeoutError extends Error {}
 

@@ -21,7 +21,7 @@ describe("/admin/queues: the BullMQ dashboard, system administrators only", () =
     coordinator = await makeUser(app.db.ds, { org: office, roles: [Role.PROVINCIAL_COORDINATOR] });
     coordinatorToken = await app.tokenFor(coordinator);
     adminToken = await app.tokenFor(app.admin);
-  });
+  }, 90_000);
   afterAll(async () => {
     await app.close();
   });

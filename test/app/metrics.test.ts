@@ -12,7 +12,7 @@ describe("/metrics on the API", () => {
     app = await startTestApp({
       configure: (c) => ({ ...c, ops: { ...c.ops, metricsToken: TOKEN, metricsAllow: [] } }),
     });
-  });
+  }, 90_000);
   afterAll(async () => {
     await app.close();
   });

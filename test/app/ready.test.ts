@@ -14,7 +14,7 @@ describe("/health and /ready", () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp();
-  });
+  }, 90_000);
   afterAll(async () => {
     await app.close();
   });

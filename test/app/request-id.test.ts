@@ -79,7 +79,7 @@ describe("request IDs in the logs, from the request to the job it caused", () =>
     const officer = await makeUser(ds, { org: district, roles: [Role.DISTRICT_OFFICER] });
     officerId = officer.id;
     token = await app.tokenFor(officer);
-  });
+  }, 90_000);
   afterAll(async () => {
     await ops?.close();
     if (service) {
