@@ -23,4 +23,12 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /var/lib/ntm/attachments && chown node:node /var/lib/ntm/attachments
 USER node
 EXPOSE 4000
+# Readiness of the API: MariaDB and Redis answer and every migration is applied (the worker's
+# container overrides this with its own /health on WORKER_METRICS_PORT, docker-compose.yml).
+# The image has no curl; Node 20's fetch does the job.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=6 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
+# SIGTERM drains in-flight requests (SHUTDOWN_TIMEOUT_MS) before the process exits; node runs as
+# PID 1 here and handles the signal itself.
+STOPSIGNAL SIGTERM
 CMD ["node", "dist/src/index.js"]

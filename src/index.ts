@@ -38,13 +38,17 @@ async function main(): Promise<void> {
     const shutdown = (signal: string) => {
       if (closing) return;
       closing = true;
-      logger.info({ signal }, "shutting down");
+      // Stop accepting, drain in-flight requests (SHUTDOWN_TIMEOUT_MS), then close everything.
+      logger.info({ signal }, "shutting down: draining in-flight requests");
       server
         .stop()
         .then(() => workers?.close())
         .then(() => redis.quit())
         .then(() => ds.destroy())
-        .then(() => process.exit(0))
+        .then(() => {
+          logger.info("stopped");
+          process.exit(0);
+        })
         .catch((err: unknown) => {
           logger.error({ err }, "error during shutdown");
           process.exit(1);

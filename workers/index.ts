@@ -4,14 +4,20 @@
  * Refuses to start when Redis could evict keys (maxmemory-policy other than noeviction): an
  * evicted job is a lost reminder. Then connects MariaDB, upserts the reconciler's job scheduler
  * (every 5 minutes, idempotent), and runs the reminders worker with REMINDER_CONCURRENCY jobs at
- * once. On SIGTERM or SIGINT it stops taking jobs, lets the running ones finish, and exits 0.
+ * once. On SIGTERM or SIGINT it stops taking jobs, lets the running ones finish (at most
+ * SHUTDOWN_TIMEOUT_MS; after that they are released to other workers), and exits 0.
+ * With WORKER_METRICS_PORT set it also serves /health, /ready and /metrics (src/app/worker-http.ts).
  * Everything it starts is built in src/ (src/reminders/reminder-worker.ts), where tests build it too.
  */
 import "reflect-metadata";
 import { prepareRedis, StartupError, startWorkers } from "../src/app/bootstrap";
 import { ConfigError, loadConfig } from "../src/config/env";
 import { createDataSource } from "../src/db/data-source";
+import { databaseCheck, migrationsCheck, redisClientCheck } from "../src/app/ready";
+import { startOpsListener } from "../src/app/worker-http";
+import { createRedis } from "../src/queue/connection";
 import { QUEUE_NAMES } from "../src/queue/queues";
+import { watchQueueDepth } from "../src/shared/metrics";
 import { createLogger } from "../src/shared/logger";
 
 async function main(): Promise<void> {
@@ -28,6 +34,21 @@ async function main(): Promise<void> {
     );
   }
   const service = await startWorkers(config, ds, logger);
+  const unwatch = watchQueueDepth(service.queue.name, () => service.queue.getJobCounts());
+  // /health, /ready and /metrics for the container's health check and Prometheus (WORKER_METRICS_PORT).
+  const probeRedis = createRedis(config.redisUrl);
+  probeRedis.on("error", () => {});
+  const ops =
+    config.ops.workerMetricsPort === null
+      ? null
+      : await startOpsListener({
+          ops: config.ops,
+          checks: [databaseCheck(ds), redisClientCheck(probeRedis), migrationsCheck(ds)],
+          logger,
+          port: config.ops.workerMetricsPort,
+          host: config.ops.workerMetricsHost,
+        });
+  if (ops) logger.info({ port: ops.port }, "worker health and metrics listening");
   logger.info(
     {
       queues: [QUEUE_NAMES.reminders],
@@ -42,8 +63,20 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal }, "worker shutting down: finishing the jobs in hand");
-    service
-      .close()
+    // Jobs still running after SHUTDOWN_TIMEOUT_MS are left to BullMQ: their lock lapses and
+    // another worker takes them up again (handlers are idempotent), so nothing is lost.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        logger.warn("worker shutdown: jobs still running after the timeout are released to other workers");
+        resolve();
+      }, config.ops.shutdownTimeoutMs);
+    });
+    Promise.race([service.close(), timedOut])
+      .then(() => clearTimeout(timer))
+      .then(() => unwatch())
+      .then(() => ops?.close())
+      .then(() => probeRedis.quit().catch(() => undefined))
       .then(() => ds.destroy())
       .then(() => {
         logger.info("worker stopped");

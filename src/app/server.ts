@@ -19,7 +19,15 @@ import type { Logger } from "../shared/logger";
 import { type AttachmentStore, DiskAttachmentStore } from "../workflow/attachment-storage";
 import { createAttachmentHandler } from "../workflow/attachment-upload";
 import { createTaskImportHandler, isTaskImportPath } from "../workflow/task-import.http";
+
+import { enableProcessMetrics, watchQueueDepth } from "../shared/metrics";
+import { createAdminHandler } from "./admin";
 import { createArmor } from "./armor";
+import { graphqlMetricsPlugin, RequestNotes } from "./graphql-metrics";
+import { createDrainer } from "./http-shutdown";
+import { createMetricsHandler } from "./metrics";
+import { createReadyHandler, databaseCheck, migrationsCheck, redisClientCheck } from "./ready";
+import { observeRequests } from "./request-log";
 import { createErrorFormatter } from "./errors";
 import { DatabaseUnavailableError, isDatabaseUnavailable } from "../db/unavailable";
 import { getSchema } from "./schema";
@@ -43,8 +51,11 @@ export interface AppServer {
   reminderQueue: ReminderQueue;
   /** Starts listening; resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
-  /** Stops accepting requests, drains the in-flight ones, and closes. Safe to call twice. */
-  stop(): Promise<void>;
+  /**
+   * Stops accepting connections, drains the in-flight requests (at most `timeoutMs`, default
+   * SHUTDOWN_TIMEOUT_MS), then closes Apollo and the queue. Safe to call twice.
+   */
+  stop(opts?: { timeoutMs?: number }): Promise<void>;
 }
 
 class HttpError extends Error {
@@ -144,13 +155,20 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   // The workflow re-derives an assignment's reminders after each committed change; if Redis
   // refuses, the scheduled reconciler catches up, so a request never fails for it.
   const reminderQueue = createReminderQueue(config, "producer");
-  const reminders: ReminderScheduler = {
-    schedule: (ids) => Promise.all(ids.map((id) => scheduleAssignmentReminders(reminderQueue, id))),
-  };
+  // Jobs carry the request ID (rid) of the request that enqueued them, for the worker's logs.
+  const remindersFor = (rid: string): ReminderScheduler => ({
+    schedule: (ids) => Promise.all(ids.map((id) => scheduleAssignmentReminders(reminderQueue, id, { rid }))),
+  });
   // Webhook deliveries ride the same queue (job deliver-webhook); a refused enqueue leaves the
   // row pending and retryWebhookDelivery can send it later.
-  const webhooks = (ids: readonly number[], opts: { retry?: number } = {}) =>
-    enqueueWebhookDeliveries(reminderQueue, ids, { ...config.webhooks, ...opts });
+  const webhooksFor =
+    (rid: string) =>
+    (ids: readonly number[], opts: { retry?: number } = {}) =>
+      enqueueWebhookDeliveries(reminderQueue, ids, { ...config.webhooks, ...opts, rid });
+  // Observability (README "Deploy, observe and scale"): metrics, the request log, /ready, /admin.
+  enableProcessMetrics();
+  const unwatchQueue = watchQueueDepth(reminderQueue.name, () => reminderQueue.getJobCounts());
+  const notes = new RequestNotes();
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
     introspection: !production,
@@ -166,6 +184,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       ApolloServerPluginLandingPageDisabled(),
       ...armor.plugins,
       authenticationPlugin(ds, config, clock),
+      graphqlMetricsPlugin({ notes }),
     ],
   });
   await apollo.start();
@@ -177,7 +196,14 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     clock,
     store: deps.attachmentStore ?? new DiskAttachmentStore(config.attachments.dir),
   });
-  const handleTaskImport = createTaskImportHandler({ config, ds, redis, logger, clock, reminders, webhooks });
+  const handleTaskImport = createTaskImportHandler({
+    config,
+    ds,
+    redis,
+    logger,
+    clock,
+    schedulers: (rid) => ({ reminders: remindersFor(rid), webhooks: webhooksFor(rid) }),
+  });
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => {
     let body: unknown = undefined;
@@ -219,8 +245,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           viewer: null,
           authorization,
           ip,
-          reminders,
-          webhooks,
+          reminders: remindersFor(requestId),
+          webhooks: webhooksFor(requestId),
         }),
     });
     const outHeaders: Record<string, string> = { "x-request-id": requestId };
@@ -234,12 +260,35 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     }
   };
 
-  const httpServer = http.createServer((req, res) => {
+  let stopping: Promise<void> | null = null;
+  const handleReady = createReadyHandler([databaseCheck(ds), redisClientCheck(redis), migrationsCheck(ds)], {
+    logger,
+    stopping: () => stopping !== null,
+  });
+  const handleMetrics = createMetricsHandler(config.ops);
+  const handleAdmin = createAdminHandler({ config, ds, clock, logger, queues: [reminderQueue] });
+  const opsRoute = (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | null => {
+    if (url.pathname === "/ready") return handleReady(req, res);
+    if (url.pathname === "/metrics") return handleMetrics(req, res);
+    if (url.pathname === "/admin" || url.pathname.startsWith("/admin/")) return handleAdmin(req, res, url);
+    return null;
+  };
+
+  const handleRequest = (req: IncomingMessage, res: ServerResponse) => {
     const incoming = req.headers["x-request-id"];
     const requestId = typeof incoming === "string" && REQUEST_ID_RE.test(incoming) ? incoming : randomUUID();
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/health") {
       sendJson(res, 200, { status: "ok" });
+      return;
+    }
+    const ops = opsRoute(req, res, url);
+    if (ops) {
+      ops.catch((err: unknown) => {
+        logger.error({ err, requestId }, "request failed");
+        if (!res.headersSent) sendJson(res, 500, { error: "Internal server error" });
+        else res.end();
+      });
       return;
     }
     if (url.pathname === "/attachments" || url.pathname.startsWith("/attachments/")) {
@@ -269,10 +318,13 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         res.end();
       }
     });
-  });
+  };
+  const httpServer = http.createServer(
+    observeRequests({ logger, notes, draining: () => stopping !== null }, handleRequest),
+  );
   httpServer.keepAliveTimeout = 5000;
+  const drainer = createDrainer(httpServer);
 
-  let stopping: Promise<void> | null = null;
   return {
     httpServer,
     apollo,
@@ -283,13 +335,11 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
       });
     },
-    stop() {
+    stop(opts = {}) {
       stopping ??= (async () => {
-        await new Promise<void>((resolve) => {
-          if (!httpServer.listening) return resolve();
-          httpServer.close(() => resolve());
-          httpServer.closeIdleConnections();
-        });
+        const drained = await drainer.drain(opts.timeoutMs ?? config.ops.shutdownTimeoutMs);
+        if (!drained) logger.warn("shutdown: in-flight requests cut after the drain timeout");
+        unwatchQueue();
         await apollo.stop();
         await reminderQueue.close();
       })();

@@ -1,3 +1,4 @@
+import net from "node:net";
 import path from "node:path";
 
 /**
@@ -65,6 +66,21 @@ export interface Config {
     smtpUrl: string | null;
     /** The From header of every e-mail. */
     from: string;
+  };
+  /** Operations: /metrics access, the worker's HTTP listener, the queues dashboard, shutdown. */
+  ops: {
+    /** Bearer token that opens /metrics from anywhere (METRICS_TOKEN); null: only the allowlist. */
+    metricsToken: string | null;
+    /** Client addresses or CIDR ranges that may read /metrics without the token (METRICS_ALLOW). */
+    metricsAllow: string[];
+    /** Port of the worker's /health, /ready and /metrics listener (WORKER_METRICS_PORT); null: none. */
+    workerMetricsPort: number | null;
+    /** Address the worker's listener binds (WORKER_METRICS_HOST). */
+    workerMetricsHost: string;
+    /** Lifetime of the /admin session cookie, in seconds (ADMIN_SESSION_TTL_SECONDS). */
+    adminSessionTtlSeconds: number;
+    /** How long a SIGTERM waits for in-flight requests or jobs before closing anyway (SHUTDOWN_TIMEOUT_MS). */
+    shutdownTimeoutMs: number;
   };
 }
 
@@ -139,6 +155,12 @@ export const DEFAULTS = {
   WEBHOOK_BACKOFF_MS: "1000",
   SMTP_URL: "",
   MAIL_FROM: '"Văn phòng Điều phối NTM" <no-reply@ntm.backan.gov.vn>',
+  METRICS_TOKEN: "",
+  METRICS_ALLOW: "127.0.0.1,::1",
+  WORKER_METRICS_PORT: "",
+  WORKER_METRICS_HOST: "0.0.0.0",
+  ADMIN_SESSION_TTL_SECONDS: "900",
+  SHUTDOWN_TIMEOUT_MS: "10000",
 } as const;
 
 /** The largest ATTACHMENT_MAX_BYTES allowed: 100 MiB. */
@@ -312,6 +334,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (/[\u0000-\u001f]/.test(mailFrom) || !/@/.test(mailFrom))
     problems.push(`MAIL_FROM must be an address such as "Name" <no-reply@example.org> (got "${mailFrom}")`);
 
+  const ops = parseOps(env, get, int, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -343,6 +367,58 @@ export function loadConfig(env: Env = process.env): Config {
     reminders: { concurrency: reminderConcurrency, lookaheadHours: reminderLookaheadHours },
     webhooks: { maxAttempts: webhookMaxAttempts, backoffMs: webhookBackoffMs },
     mail: { smtpUrl, from: mailFrom },
+    ops,
+  };
+}
+
+/** METRICS_ALLOW entries: an IPv4 or IPv6 address, or a CIDR range of either. */
+function validAllowEntry(entry: string): boolean {
+  const [addr, bits, ...rest] = entry.split("/");
+  const family = net.isIP(addr);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}
+
+function parseOps(
+  env: Env,
+  get: (name: keyof typeof DEFAULTS) => string,
+  int: (name: keyof typeof DEFAULTS, min: number, max: number) => number,
+  problems: string[],
+): Config["ops"] {
+  const token = env.METRICS_TOKEN?.trim() ?? "";
+  if (token !== "" && (token.length < 16 || /\s/.test(token)))
+    problems.push("METRICS_TOKEN must be at least 16 characters without spaces, or empty");
+  // An explicitly empty METRICS_ALLOW means no address at all (token only).
+  const allowRaw = env.METRICS_ALLOW === undefined ? DEFAULTS.METRICS_ALLOW : env.METRICS_ALLOW.trim();
+  const metricsAllow = allowRaw
+    .split(",")
+    .map((e) => e.trim())
+    .filter((e) => e !== "");
+  const bad = metricsAllow.filter((e) => !validAllowEntry(e));
+  if (bad.length > 0)
+    problems.push(
+      `METRICS_ALLOW must list IP addresses or CIDR ranges separated by commas (bad: ${bad.map((b) => `"${b}"`).join(", ")})`,
+    );
+  const portRaw = get("WORKER_METRICS_PORT");
+  let workerMetricsPort: number | null = null;
+  if (portRaw !== "") {
+    const n = Number(portRaw);
+    if (!/^\d+$/.test(portRaw) || n < 1 || n > 65535)
+      problems.push(`WORKER_METRICS_PORT must be an integer 1-65535, or empty for none (got "${portRaw}")`);
+    else workerMetricsPort = n;
+  }
+  const workerMetricsHost = get("WORKER_METRICS_HOST");
+  if (net.isIP(workerMetricsHost) === 0 && workerMetricsHost !== "localhost")
+    problems.push(`WORKER_METRICS_HOST must be an IP address such as 0.0.0.0 (got "${workerMetricsHost}")`);
+  return {
+    metricsToken: token === "" ? null : token,
+    metricsAllow,
+    workerMetricsPort,
+    workerMetricsHost,
+    adminSessionTtlSeconds: int("ADMIN_SESSION_TTL_SECONDS", 60, 3600),
+    shutdownTimeoutMs: int("SHUTDOWN_TIMEOUT_MS", 100, 600_000),
   };
 }
 

@@ -20,6 +20,7 @@
 import type { DataSource } from "typeorm";
 import { withTransaction } from "../db/transaction";
 import type { Mailer } from "../notifications/email";
+import { countDelivery } from "../shared/metrics";
 import { DeliveryChannel } from "./reminder-delivery.entity";
 import { renderReminderEmail, type ReminderText } from "./render";
 
@@ -61,7 +62,9 @@ export async function deliverByEmail(ds: DataSource, mailer: Mailer, r: EmailRem
         return true;
       });
       if (delivered) sent.push(userId);
+      countDelivery("email", delivered ? "sent" : "duplicate");
     } catch (err) {
+      countDelivery("email", "failed");
       failure ??= err;
     }
   }

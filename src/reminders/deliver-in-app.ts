@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { insertNotification } from "../notifications/notification.store";
+import { countDelivery } from "../shared/metrics";
 import { DeliveryChannel } from "./reminder-delivery.entity";
 
 export interface InAppReminder {
@@ -26,7 +27,10 @@ export async function deliverInApp(m: EntityManager, r: InAppReminder): Promise<
        VALUES (?, ?, ?, ?, ?)`,
       [r.assignmentId, r.kind, r.dueDate, userId, DeliveryChannel.IN_APP],
     );
-    if (res.affectedRows !== 1) continue;
+    if (res.affectedRows !== 1) {
+      countDelivery("in_app", "duplicate");
+      continue;
+    }
     const notificationId = await insertNotification(m, { userId, ...r.notification });
     await m.query("UPDATE reminder_delivery SET notification_id = ? WHERE id = ?", [
       notificationId,
@@ -34,5 +38,6 @@ export async function deliverInApp(m: EntityManager, r: InAppReminder): Promise<
     ]);
     delivered.push(userId);
   }
+  countDelivery("in_app", "sent", delivered.length);
   return delivered;
 }

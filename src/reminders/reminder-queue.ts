@@ -111,7 +111,12 @@ export async function ensureReconcileScheduler(
 }
 
 /** Adds one reconcile job per assignment in one round trip; true when Redis took them in time. */
-async function addReconcileJobs(queue: ReminderQueue, ids: number[], timeoutMs: number): Promise<boolean> {
+async function addReconcileJobs(
+  queue: ReminderQueue,
+  ids: number[],
+  timeoutMs: number,
+  rid?: string,
+): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
@@ -120,7 +125,7 @@ async function addReconcileJobs(queue: ReminderQueue, ids: number[], timeoutMs: 
     .addBulk(
       ids.map((assignmentId) => ({
         name: RECONCILE_REMINDERS,
-        data: { assignmentId },
+        data: rid === undefined ? { assignmentId } : { assignmentId, rid },
         opts: RECONCILE_OPTIONS,
       })),
     )
@@ -136,7 +141,8 @@ async function addReconcileJobs(queue: ReminderQueue, ids: number[], timeoutMs: 
 }
 
 /**
- * Re-derives one assignment's reminders soon, after its change committed: call it from
+ * Re-derives one assignment's reminders soon, after its change committed (`rid`: the request ID
+ * of the API request, carried in the job for the worker's logs): call it from
  * `uow.afterCommit` when an assignment is created, changes status or gets a new due date. Never
  * throws and never waits more than `timeoutMs`: when Redis refuses, it returns false and the
  * scheduled reconciler catches up within 5 minutes, so a committed change never fails for it.
@@ -144,9 +150,9 @@ async function addReconcileJobs(queue: ReminderQueue, ids: number[], timeoutMs: 
 export function scheduleAssignmentReminders(
   queue: ReminderQueue,
   assignmentId: number,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; rid?: string } = {},
 ): Promise<boolean> {
-  return addReconcileJobs(queue, [assignmentId], opts.timeoutMs ?? 2000);
+  return addReconcileJobs(queue, [assignmentId], opts.timeoutMs ?? 2000, opts.rid);
 }
 
 /**
@@ -174,7 +180,7 @@ export function scheduleRemindersAfterCommit(
 export async function enqueueWebhookDeliveries(
   queue: ReminderQueue,
   deliveryIds: readonly number[],
-  opts: { maxAttempts: number; backoffMs: number; retry?: number; timeoutMs?: number },
+  opts: { maxAttempts: number; backoffMs: number; retry?: number; timeoutMs?: number; rid?: string },
 ): Promise<boolean> {
   if (deliveryIds.length === 0) return true;
   let timer: NodeJS.Timeout | undefined;
@@ -185,7 +191,7 @@ export async function enqueueWebhookDeliveries(
     .addBulk(
       deliveryIds.map((deliveryId) => ({
         name: DELIVER_WEBHOOK,
-        data: { deliveryId },
+        data: opts.rid === undefined ? { deliveryId } : { deliveryId, rid: opts.rid },
         opts: {
           jobId: deliverWebhookJobId(deliveryId, opts.retry),
           attempts: opts.maxAttempts,

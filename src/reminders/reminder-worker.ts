@@ -10,6 +10,7 @@ import { handleSendReminder, SEND_REMINDER, type SendReminderPayload } from "./j
 import { DELIVER_WEBHOOK, handleDeliverWebhook } from "../notifications/jobs/deliver-webhook.job";
 import type { DeliverWebhookPayload } from "../notifications/jobs/deliver-webhook.job";
 import type { ReminderDeps } from "./reminder-deps";
+import { jobDuration, jobFailures } from "../shared/metrics";
 import {
   SEND_DIGEST,
   SEND_REMINDER_EMAIL,
@@ -68,7 +69,11 @@ export function processReminderJob(reminderDeps: ReminderDeps, queue: ReminderQu
     await job.moveToDelayed(Date.now() + Math.max(0, wait), token);
     throw new DelayedError();
   };
-  return async (job: Job<ReminderJobData, unknown, ReminderJobName>, token?: string): Promise<unknown> => {
+  const run = async (
+    deps: ReminderDeps,
+    job: Job<ReminderJobData, unknown, ReminderJobName>,
+    token?: string,
+  ): Promise<unknown> => {
     switch (job.name) {
       case SEND_REMINDER: {
         const result = await handleSendReminder(deps, job.data as SendReminderPayload);
@@ -106,6 +111,36 @@ export function processReminderJob(reminderDeps: ReminderDeps, queue: ReminderQu
         throw new UnrecoverableError(`No handler for job "${String(job.name)}"`);
     }
   };
+  // Each job logs through a child logger carrying its id, name and the request ID (rid) of the
+  // API request that enqueued it, and is timed for ntm_job_duration_seconds.
+  return async (job: Job<ReminderJobData, unknown, ReminderJobName>, token?: string): Promise<unknown> => {
+    const rid = (job.data as { rid?: unknown }).rid;
+    const log = deps.logger?.child({
+      jobId: job.id,
+      job: job.name,
+      ...(typeof rid === "string" ? { rid } : {}),
+    });
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    log?.debug({ attempt: job.attemptsMade + 1 }, "job started");
+    try {
+      const result = await run(log ? { ...deps, logger: log } : deps, job, token);
+      const s = seconds();
+      jobDuration.observe({ queue: QUEUE_NAMES.reminders, job: job.name, outcome: "completed" }, s);
+      log?.info({ durationMs: Math.round(s * 1000) }, "job completed");
+      return result;
+    } catch (err) {
+      const s = seconds();
+      const delayed = err instanceof DelayedError;
+      jobDuration.observe(
+        { queue: QUEUE_NAMES.reminders, job: job.name, outcome: delayed ? "delayed" : "failed" },
+        s,
+      );
+      if (delayed) log?.info({ durationMs: Math.round(s * 1000) }, "job delayed until its time");
+      else log?.warn({ durationMs: Math.round(s * 1000), err }, "job attempt failed");
+      throw err;
+    }
+  };
 }
 
 export function createReminderWorker(deps: ReminderDeps, opts: ReminderWorkerOptions): ReminderWorker {
@@ -119,12 +154,14 @@ export function createReminderWorker(deps: ReminderDeps, opts: ReminderWorkerOpt
       autorun: opts.autorun ?? true,
     },
   );
-  worker.on("failed", (job, err) =>
+  worker.on("failed", (job, err) => {
+    const final = job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true;
+    jobFailures.inc({ queue: QUEUE_NAMES.reminders, job: job?.name ?? "unknown", final: String(final) });
     deps.logger?.warn(
-      { jobId: job?.id, name: job?.name, attempts: job?.attemptsMade, err },
+      { jobId: job?.id, name: job?.name, attempts: job?.attemptsMade, final, err },
       "reminder job failed",
-    ),
-  );
+    );
+  });
   worker.on("error", (err) => deps.logger?.error({ err }, "reminder worker error"));
   return worker;
 }

@@ -46,9 +46,12 @@ export interface TaskImportHandlerDeps {
   redis: Redis;
   logger: Logger;
   clock: Clock;
-  reminders: ReminderScheduler | null;
-  webhooks?: WebhookEnqueue | null;
-  rollups?: RollupScheduler | null;
+  /** The after-commit schedulers of one request (their jobs carry its request ID). */
+  schedulers(requestId: string): {
+    reminders: ReminderScheduler | null;
+    webhooks?: WebhookEnqueue | null;
+    rollups?: RollupScheduler | null;
+  };
 }
 
 class BodyTooLarge extends Error {}
@@ -247,9 +250,7 @@ export function createTaskImportHandler(deps: TaskImportHandlerDeps) {
       requestId,
       viewer,
       authorization: null,
-      reminders: deps.reminders,
-      webhooks: deps.webhooks ?? null,
-      rollups: deps.rollups ?? null,
+      ...deps.schedulers(requestId),
       ip: req.socket.remoteAddress ?? null,
     });
     let result;

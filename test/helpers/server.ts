@@ -4,7 +4,8 @@ import { issueTokens } from "../../src/auth/session";
 import type { User } from "../../src/auth/user.entity";
 import { createRedis } from "../../src/queue/connection";
 import { FixedClock } from "../../src/shared/clock";
-import { createLogger } from "../../src/shared/logger";
+import type { Config } from "../../src/config/env";
+import { createLogger, type Logger } from "../../src/shared/logger";
 import { Role } from "../../src/shared/roles";
 import { makeOrg, makeUnit, makeUser } from "../factories";
 import { UnitType } from "../../src/units/unit.enums";
@@ -39,12 +40,23 @@ export interface TestApp {
 }
 
 /** A migrated database of its own and the real HTTP server on a free port; the clock starts at `now`. */
-export async function startTestApp(opts: { now?: Date; production?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: {
+    now?: Date;
+    production?: boolean;
+    /** Where the server logs (default: nowhere). */
+    logger?: Logger;
+    /** Adjusts the test database's configuration (e.g. operations settings). */
+    configure?: (config: Config) => Config;
+  } = {},
+): Promise<TestApp> {
   const db = await createTestDb();
   const clock = new FixedClock(opts.now ?? new Date("2022-06-15T03:00:00Z"));
-  const config = { ...db.config, nodeEnv: opts.production ? ("production" as const) : db.config.nodeEnv };
+  const base = { ...db.config, nodeEnv: opts.production ? ("production" as const) : db.config.nodeEnv };
+  const config = opts.configure ? opts.configure(base) : base;
   const redis = createRedis(config.redisUrl);
-  const server = await createServer({ config, ds: db.ds, redis, logger: createLogger("silent"), clock });
+  const logger = opts.logger ?? createLogger("silent");
+  const server = await createServer({ config, ds: db.ds, redis, logger, clock });
   const port = await server.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;
 

@@ -6,7 +6,7 @@ import { Redis } from "ioredis";
 const ROOT = path.resolve(__dirname, "../..");
 
 /** A free TCP port on 127.0.0.1 (the OS picks it; released before use). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once("error", reject);
@@ -114,7 +114,12 @@ export interface RunningProcess {
 
 /** Runs workers/index.ts (TypeScript, compiled on the fly) with extra environment. */
 export function runWorkerEntry(env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ["-e", TS_HOOK, "workers/index.ts"], {
+  return runTsEntry("workers/index.ts", env);
+}
+
+/** Runs an entry point (e.g. src/index.ts, the API) compiled on the fly, with extra environment. */
+export function runTsEntry(file: string, env: Record<string, string>): RunningProcess {
+  const child = spawn(process.execPath, ["-e", TS_HOOK, file], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

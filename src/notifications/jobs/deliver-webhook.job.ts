@@ -7,6 +7,7 @@
  */
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../shared/logger";
+import { countDelivery } from "../../shared/metrics";
 import { WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription } from "../webhook.entity";
 import { postWebhook, WEBHOOK_TIMEOUT_MS } from "../webhook-post";
 
@@ -15,6 +16,8 @@ export const DELIVER_WEBHOOK = "deliver-webhook" as const;
 /** The delivery's id only: the handler reads everything else. */
 export interface DeliverWebhookPayload {
   deliveryId: number;
+  /** Request ID of the API request that caused it (x-request-id), for the logs. */
+  rid?: string;
 }
 
 /** webhook-<deliveryId>[-<retry>]: one job per delivery at a time (no ':'). */
@@ -46,16 +49,21 @@ export type DeliverWebhookResult =
   | { status: "skipped"; reason: "gone" | "not_pending" | "inactive" }
   | { status: "failed" };
 
+function skipped(reason: "gone" | "not_pending" | "inactive"): DeliverWebhookResult {
+  countDelivery("webhook", "skipped");
+  return { status: "skipped", reason };
+}
+
 export async function handleDeliverWebhook(
   deps: DeliverWebhookDeps,
   p: DeliverWebhookPayload,
   attempt: AttemptInfo,
 ): Promise<DeliverWebhookResult> {
   const delivery = await deps.ds.getRepository(WebhookDelivery).findOneBy({ id: Number(p.deliveryId) });
-  if (!delivery) return { status: "skipped", reason: "gone" };
-  if (delivery.status !== WebhookDeliveryStatus.PENDING) return { status: "skipped", reason: "not_pending" };
+  if (!delivery) return skipped("gone");
+  if (delivery.status !== WebhookDeliveryStatus.PENDING) return skipped("not_pending");
   const sub = await deps.ds.getRepository(WebhookSubscription).findOneBy({ id: delivery.subscriptionId });
-  if (!sub || !sub.active) return { status: "skipped", reason: "inactive" };
+  if (!sub || !sub.active) return skipped("inactive");
 
   const body = JSON.stringify({
     id: delivery.id,
@@ -87,6 +95,7 @@ export async function handleDeliverWebhook(
     })
     .where("id = :id AND status = :pending", { id: delivery.id, pending: WebhookDeliveryStatus.PENDING })
     .execute();
+  countDelivery("webhook", result.ok ? "sent" : "failed");
   if (result.ok) return { status: "succeeded", statusCode: result.statusCode };
   deps.logger?.warn(
     { job: DELIVER_WEBHOOK, deliveryId: delivery.id, statusCode: result.statusCode, last },

@@ -30,6 +30,8 @@ export const RECONCILE_REMINDERS = "reconcile-reminders" as const;
 /** Ids only. Without an assignment: every assignment that can still get reminders. */
 export interface ReconcilePayload {
   assignmentId?: number;
+  /** Request ID of the API request that caused it (x-request-id), for the logs. */
+  rid?: string;
 }
 
 export type SendJob = ReturnType<typeof sendReminderJob>;
