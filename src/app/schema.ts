@@ -36,6 +36,7 @@ import { DEADLINE_RESOLVERS } from "../workflow/extension.resolver";
 import { NotificationResolver } from "../notifications/notification.resolver";
 import { REMINDER_RESOLVERS } from "../reminders/reminder-ladder.resolver";
 import { WebhookResolver } from "../notifications/webhook.resolver";
+import { CRITERIA_WORKFLOW_RESOLVERS } from "../criteria/criteria-workflow.resolver";
 
 type ResolverClass = new () => object;
 
@@ -73,6 +74,7 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   NotificationResolver,
   ...REMINDER_RESOLVERS,
   WebhookResolver,
+  ...CRITERIA_WORKFLOW_RESOLVERS,
 ];
 
 let cached: Promise<GraphQLSchema> | null = null;
