@@ -56,7 +56,7 @@ describe("criteria policy", () => {
     ["viewer on C11", districtViewer, C11, false],
     ["admin on C11", admin, C11, true],
     ["admin on P", admin, P, false],
-  ] as const)("record: %s → %s", (_n, v, unit, expected) => {
+  ] as const)("record: %s", (_n, v, unit, expected) => {
     expect(canRecordAssessment(v, unit)).toBe(expected);
   });
 
@@ -68,7 +68,7 @@ describe("criteria policy", () => {
     ["coordinator on C11", coordinator, C11, false],
     ["commune on C11", commune, C11, false],
     ["viewer on C11", districtViewer, C11, false],
-  ] as const)("check: %s → %s", (_n, v, unit, expected) => {
+  ] as const)("check: %s", (_n, v, unit, expected) => {
     expect(canCheckAssessment(v, unit)).toBe(expected);
   });
 
@@ -80,7 +80,7 @@ describe("criteria policy", () => {
     ["district on C11", district, C11, false],
     ["department on C11", department, C11, false],
     ["leader on C11", leader, C11, false],
-  ] as const)("appraise: %s → %s", (_n, v, unit, expected) => {
+  ] as const)("appraise: %s", (_n, v, unit, expected) => {
     expect(canAppraiseAssessment(v, unit)).toBe(expected);
   });
 
@@ -120,7 +120,7 @@ describe("criteria policy", () => {
     ["commune village", commune, V111, RecognitionLevel.VILLAGE_NTM, false],
     ["leader NTM", leader, C11, RecognitionLevel.NTM, false],
     ["admin village", admin, V111, RecognitionLevel.VILLAGE_NTM, true],
-  ] as const)("recognize: %s → %s", (_n, v, unit, level, expected) => {
+  ] as const)("recognize: %s", (_n, v, unit, level, expected) => {
     expect(canRecordRecognition(v, unit, level)).toBe(expected);
   });
 
