@@ -13,6 +13,7 @@ import {
   actorOf,
   idOf,
   isDuplicateKey,
+  lockUnit,
   rollupAfterCommit,
   textOf,
   todayIn,
@@ -127,6 +128,8 @@ export async function recordAssessment(
   try {
     return await withTransaction(ctx.ds, async (uow) => {
       const m = uow.manager;
+      // One writer per unit at a time: two first recordings of the same criterion cannot deadlock on the gap.
+      await lockUnit(m, unit.id);
       const repo = m.getRepository(Assessment);
       const existing = await repo
         .createQueryBuilder("a")
