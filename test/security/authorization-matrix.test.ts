@@ -318,7 +318,7 @@ describe("authorization matrix over HTTP", () => {
       viewer,
       token,
     };
-  });
+  }, 120_000);
   afterAll(async () => {
     await app.close();
   });
