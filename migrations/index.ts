@@ -6,6 +6,8 @@ import { Reminders1795973368529 } from "./1795973368529-Reminders";
 import { Webhooks1795976213513 } from "./1795976213513-Webhooks";
 import { NotificationPreferences1795979448794 } from "./1795979448794-NotificationPreferences";
 
+import { CriteriaWorkflow1795978828684 } from "./1795978828684-CriteriaWorkflow";
+
 /** Every migration, in order. Listed explicitly so the compiler checks them and no glob can miss one. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795968786060,
@@ -13,5 +15,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Workflow1795971199704,
   Reminders1795973368529,
   Webhooks1795976213513,
+  CriteriaWorkflow1795978828684,
   NotificationPreferences1795979448794,
 ];

@@ -11,6 +11,14 @@
  * the assignee and the assigner of the object at each place are.
  */
 import { canReadAuditEntry } from "../audit/audit.policy";
+import { RecognitionLevel } from "../criteria/criteria.enums";
+import {
+  canAppraiseAssessment,
+  canCheckAssessment,
+  canRecordAssessment,
+  canRecordRecognition,
+  canRevokeRecognition,
+} from "../criteria/criteria.policy";
 import { coordinates } from "../plans/plan.policy";
 import { ALL_ROLES, Role } from "../shared/roles";
 import type { Viewer } from "../shared/viewer";
@@ -33,7 +41,18 @@ import {
 } from "../users/user.policy";
 import { actsAsAssignee, actsAsAssigner, type AssignmentFacts } from "../workflow/workflow.policy";
 
-export const RESOURCES = ["unit", "plan", "task", "assignment", "report", "user", "audit_entry"] as const;
+export const RESOURCES = [
+  "unit",
+  "plan",
+  "task",
+  "assignment",
+  "report",
+  "user",
+  "audit_entry",
+  "assessment",
+  "appraisal",
+  "recognition",
+] as const;
 export const OPERATIONS = ["read", "list", "create", "update", "assign", "approve", "delete"] as const;
 export const RELATIONS = ["own", "descendant", "ancestor", "sibling", "other_branch"] as const;
 export type Resource = (typeof RESOURCES)[number];
@@ -45,6 +64,30 @@ export type Relation = (typeof RELATIONS)[number];
  * performs it, and the side that may call it. Emitted into docs/authorization-matrix.md.
  */
 export const OPERATION_MEANINGS: Partial<Record<Resource, Partial<Record<Operation, string>>>> = {
+  plan: {
+    update:
+      "edit the plan's roadmap: `setRoadmapOutcome` and `carryOverRoadmap` (the plan's own fields and targets have no API yet)",
+  },
+  assessment: {
+    read: "`assessment(id:)` on the unit's assessment of a criterion (public results: every signed-in user)",
+    list: "`assessments(filter: { unitId })` and `Unit.assessments(year:)`",
+    create: "`recordAssessment` of a new criterion for the unit (xã tự đánh giá, stage SELF)",
+    update: "`recordAssessment` again with its version: replaces it and sends it back to SELF",
+    approve:
+      "`reviewAssessment` CHECK of a SELF assessment (huyện kiểm tra; RETURN before appraisal likewise)",
+  },
+  appraisal: {
+    approve:
+      "`reviewAssessment` APPRAISE (tỉnh thẩm định) of the unit's assessment: DISTRICT_CHECKED for a commune, SELF for a district (RETURN likewise)",
+  },
+  recognition: {
+    read: "`recognition(id:)` (public decisions: every signed-in user)",
+    list: "`recognitions(filter: { unitId })` and `Unit.recognitions`",
+    create:
+      "`recordRecognition` of the unit at the level that fits it: NTM for a commune, VILLAGE_NTM for a village, DISTRICT_NTM for a district (never through the API)",
+    delete:
+      "`revokeRecognition` of an active recognition of the unit (same authority as create); never deleted",
+  },
   assignment: {
     read: "see it: `node(id:)` on the Assignment (within the read scope of its task)",
     list: "see it among `Task.assignments`",
@@ -242,6 +285,20 @@ export function delegationTarget(place: Place): {
 
 type Decision = boolean | null; // null: the operation does not exist for the resource
 
+/** The recognition level that fits the unit at a place; null at a province (nothing recognizes one). */
+export function recognitionLevelAt(place: Place): RecognitionLevel | null {
+  switch (PLACES[place].level) {
+    case "commune":
+      return RecognitionLevel.NTM;
+    case "village":
+      return RecognitionLevel.VILLAGE_NTM;
+    case "district":
+      return RecognitionLevel.DISTRICT_NTM;
+    case "province":
+      return null;
+  }
+}
+
 function decide(
   viewer: Viewer,
   resource: Resource,
@@ -313,18 +370,41 @@ function decide(
     case "audit_entry":
       if (op === "read" || op === "list") return canReadAuditEntry(viewer, { scopePath: path });
       return false; // append-only: nobody writes or deletes entries through the API
+    case "assessment": {
+      // The object at a place is an assessment of that unit; assessments are public results.
+      const unit = { path, level: PLACES[place].level };
+      if (op === "read" || op === "list") return true;
+      if (op === "create" || op === "update") return canRecordAssessment(viewer, unit);
+      if (op === "approve") return canCheckAssessment(viewer, unit);
+      return null; // never assigned nor deleted: a new recording replaces it
+    }
+    case "appraisal":
+      if (op !== "approve") return null;
+      return canAppraiseAssessment(viewer, { path, level: PLACES[place].level });
+    case "recognition": {
+      if (op === "read" || op === "list") return true;
+      const level = recognitionLevelAt(place);
+      if (level === null || (op !== "create" && op !== "delete")) return null;
+      const unit = { path, level: PLACES[place].level };
+      return op === "create"
+        ? canRecordRecognition(viewer, unit, level)
+        : canRevokeRecognition(viewer, unit, level);
+    }
   }
 }
 
 /** Operations the API exposes today, per resource (the HTTP matrix test covers exactly these). */
 export const REACHABLE: Record<Resource, readonly Operation[]> = {
   unit: ["read", "list"],
-  plan: ["read", "list"],
+  plan: ["read", "list", "update"],
   task: ["read", "list", "assign"],
   assignment: ["read", "list", "update", "assign", "approve", "delete"],
   report: ["read", "list", "create", "approve"],
   user: ["read", "list", "create", "update", "assign"],
   audit_entry: ["read", "list"],
+  assessment: ["read", "list", "create", "update", "approve"],
+  appraisal: ["approve"],
+  recognition: ["read", "list", "create", "delete"],
 };
 
 export interface MatrixCell {
@@ -401,6 +481,19 @@ export function matrixMarkdown(): string {
         );
       if (resource === "report")
         lines.push("The object at a place is a report on the assignment at that place (see assignment).", "");
+      if (resource === "assessment" || resource === "appraisal")
+        lines.push(
+          "The object at a place is that unit's assessment of a criterion of the set that fits its level",
+          "(commune, village or district criteria), at the stage the operation starts from.",
+          "",
+        );
+      if (resource === "recognition")
+        lines.push(
+          "The object at a place is that unit's recognition at the level that fits it. The world places",
+          "coordinators at P only, so their commune recognitions (allowed province-wide) and district officers'",
+          "village recognitions (allowed in their district) are tested in test/criteria/workflow.test.ts.",
+          "",
+        );
       lines.push(...ops.map((op) => `- ${op}: ${meanings[op] ?? op}`), "");
       if (resource === "assignment")
         lines.push("No `create`: an assignment is made by `assign` on the one above it.", "");

@@ -38,6 +38,8 @@ import { REMINDER_RESOLVERS } from "../reminders/reminder-ladder.resolver";
 import { WebhookResolver } from "../notifications/webhook.resolver";
 import { PREFERENCE_RESOLVERS } from "../reminders/preferences/preferences.resolver";
 
+import { CRITERIA_WORKFLOW_RESOLVERS } from "../criteria/criteria-workflow.resolver";
+
 type ResolverClass = new () => object;
 
 export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
@@ -75,6 +77,8 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   ...REMINDER_RESOLVERS,
   WebhookResolver,
   ...PREFERENCE_RESOLVERS,
+
+  ...CRITERIA_WORKFLOW_RESOLVERS,
 ];
 
 let cached: Promise<GraphQLSchema> | null = null;

@@ -11,7 +11,7 @@ import {
 } from "../shared/columns";
 import { toGlobalId } from "../shared/ids";
 import { Node } from "../shared/node";
-import { Confidence } from "../shared/provenance";
+import { Confidence, jsonListTransformer } from "../shared/provenance";
 import { Decimal, LocalDate } from "../shared/scalars";
 import { AssessmentStage } from "./criteria.enums";
 
@@ -71,6 +71,32 @@ export class Assessment {
   @Field(() => Confidence)
   @ConfidenceColumn()
   confidence!: Confidence;
+
+  @Field(() => [String], {
+    description: "Evidence the commune gives: notes, document references or links (minh chứng).",
+  })
+  @Column({ name: "evidence", type: "text", nullable: true, transformer: jsonListTransformer })
+  evidence!: string[];
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Why the district or the province returned it (trả lại); cleared when it is recorded again.",
+  })
+  @Column({ name: "returned_reason", type: "text", nullable: true })
+  returnedReason!: string | null;
+
+  /** The organization that took the last review step (check, appraisal or return). */
+  @ForeignKey("Organization")
+  @RefColumn("reviewed_by_org_id", true)
+  reviewedByOrgId!: number | null;
+
+  @Field(() => LocalDate, { nullable: true, description: "Date of the last review step." })
+  @DateColumn("reviewed_on")
+  reviewedOn!: string | null;
+
+  @Field(() => Int, { description: "Send it back with every change (optimistic concurrency)." })
+  @Column({ type: "int", unsigned: true, default: 1 })
+  version!: number;
 
   @CreatedAt()
   createdAt!: Date;

@@ -80,6 +80,7 @@ export class AssessmentResolver {
       });
     }
     if (filter?.met === true || filter?.met === false) qb.andWhere("a.met = :met", { met: filter.met });
+    if (filter?.stage) qb.andWhere("a.stage = :stage", { stage: filter.stage });
     return paginate(qb, ASSESSMENT_SORT, page, selects(info, "totalCount"));
   }
 

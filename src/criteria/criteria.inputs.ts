@@ -1,6 +1,6 @@
 import { IsOptional, Max, Min } from "class-validator";
 import { Field, ID, InputType, Int } from "type-graphql";
-import { CriteriaSetKind, RecognitionLevel } from "./criteria.enums";
+import { AssessmentStage, CriteriaSetKind, RecognitionLevel } from "./criteria.enums";
 
 @InputType({ description: "Filters for criteria sets." })
 export class CriteriaSetFilter {
@@ -33,6 +33,9 @@ export class AssessmentFilter {
 
   @Field(() => Boolean, { nullable: true })
   met?: boolean | null;
+
+  @Field(() => AssessmentStage, { nullable: true })
+  stage?: AssessmentStage | null;
 }
 
 @InputType({ description: "Filters for recognitions; all given filters must match." })

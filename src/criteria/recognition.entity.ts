@@ -70,6 +70,26 @@ export class Recognition {
   @Column({ name: "revocation_decision_no", type: "varchar", length: 64, nullable: true })
   revocationDecisionNo!: string | null;
 
+  @Field(() => String, { nullable: true, description: "Why it was revoked (lý do thu hồi)." })
+  @Column({ name: "revocation_reason", type: "text", nullable: true })
+  revocationReason!: string | null;
+
+  @Field({
+    description:
+      "True when it was recorded without appraised assessments showing every criterion met (an explicit override, explained in the note).",
+  })
+  @Column({ name: "criteria_override", type: "boolean", default: false })
+  criteriaOverride!: boolean;
+
+  /** The organization that recorded it through the API; null for seeded decisions. */
+  @ForeignKey("Organization")
+  @RefColumn("recorded_by_org_id", true)
+  recordedByOrgId!: number | null;
+
+  @Field(() => Int, { description: "Send it back with every change (optimistic concurrency)." })
+  @Column({ type: "int", unsigned: true, default: 1 })
+  version!: number;
+
   @Field(() => String, { nullable: true })
   @NoteColumn()
   note!: string | null;

@@ -25,6 +25,7 @@ import { RoadmapLevel, RoadmapOutcome } from "./plan.enums";
 @Entity("roadmap_entry")
 @Index("ix_roadmap_entry_plan", ["planId", "level"])
 @Index("ix_roadmap_entry_unit", ["unitId"])
+@Index("uq_roadmap_entry_carry", ["planId", "carriedOverFromId"], { unique: true })
 export class RoadmapEntry {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
@@ -61,6 +62,10 @@ export class RoadmapEntry {
   @ForeignKey("RoadmapEntry")
   @RefColumn("carried_over_from_id", true)
   carriedOverFromId!: number | null;
+
+  @Field(() => Int, { description: "Send it back with every change (optimistic concurrency)." })
+  @Column({ type: "int", unsigned: true, default: 1 })
+  version!: number;
 
   @Field(() => String, { nullable: true })
   @NoteColumn()

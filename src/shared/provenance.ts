@@ -19,3 +19,9 @@ export const sourcesTransformer = {
   to: (v: string[] | null | undefined): string | null => (v && v.length > 0 ? v.join(",") : null),
   from: (v: string | null): string[] => (v ? v.split(",") : []),
 };
+
+/** A list of strings kept as a JSON array in a text column; NULL reads as the empty list. */
+export const jsonListTransformer = {
+  to: (v: string[] | null | undefined): string | null => (v && v.length > 0 ? JSON.stringify(v) : null),
+  from: (v: string | null): string[] => (v ? (JSON.parse(v) as string[]) : []),
+};

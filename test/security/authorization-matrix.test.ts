@@ -1,5 +1,12 @@
 import type { User } from "../../src/auth/user.entity";
 import { AuditEntry } from "../../src/audit/audit-entry.entity";
+import { Assessment } from "../../src/criteria/assessment.entity";
+import { CriteriaSet } from "../../src/criteria/criteria-set.entity";
+import { AssessmentStage, CriteriaSetKind, RecognitionLevel } from "../../src/criteria/criteria.enums";
+import { Criterion } from "../../src/criteria/criterion.entity";
+import { Recognition } from "../../src/criteria/recognition.entity";
+import { RoadmapLevel } from "../../src/plans/plan.enums";
+import { RoadmapEntry } from "../../src/plans/roadmap-entry.entity";
 import {
   assignerPlace,
   authorizationMatrix,
@@ -9,6 +16,7 @@ import {
   PLACES,
   type Place,
   provinceOf,
+  recognitionLevelAt,
 } from "../../src/app/authorization-matrix";
 import type { Organization } from "../../src/organizations/organization.entity";
 import { OrganizationKind } from "../../src/organizations/organization.enums";
@@ -105,6 +113,40 @@ describe("authorization matrix over HTTP", () => {
         r.allowed,
     );
 
+  const criteriaSetOf = {} as Record<CriteriaSetKind, number>;
+  const assessmentAt = {} as Record<Place, number>;
+  const recognitionAt = {} as Record<Place, number>;
+  let criterionSeq = 0;
+  /** A new criterion of the set that fits the place's level (a province gets a commune criterion). */
+  async function freshCriterion(p: Place): Promise<Criterion> {
+    const level = PLACES[p].level;
+    const kind =
+      level === "village"
+        ? CriteriaSetKind.VILLAGE
+        : level === "district"
+          ? CriteriaSetKind.DISTRICT
+          : CriteriaSetKind.COMMUNE;
+    return app.db.ds.getRepository(Criterion).save({
+      setId: criteriaSetOf[kind],
+      no: ++criterionSeq,
+      name: `Tiêu chí ${criterionSeq}`,
+      sources: [],
+    });
+  }
+  /** The unit's assessment (for 2022) of a new criterion, at `stage`, version 1. */
+  async function freshAssessment(p: Place, stage: AssessmentStage): Promise<Assessment> {
+    const c = await freshCriterion(p);
+    return app.db.ds.getRepository(Assessment).save({
+      unitId: unitIdOf[p],
+      criterionId: c.id,
+      year: 2022,
+      met: true,
+      stage,
+      sources: [],
+    });
+  }
+  const unitIdOf = {} as Record<Place, number>;
+
   beforeAll(async () => {
     app = await startTestApp();
     const ds = app.db.ds;
@@ -119,6 +161,7 @@ describe("authorization matrix over HTTP", () => {
         parent: parent ? unit[parent] : null,
         code: `M${p}`,
       });
+      unitIdOf[p] = unit[p].id;
       owner[p] = await makeOrg(ds, {
         unit: unit[p],
         name: `Cơ quan ${p}`,
@@ -234,6 +277,31 @@ describe("authorization matrix over HTTP", () => {
       viewer[role] = await makeUser(ds, { org: orgOfRole(role), roles: [role] });
       token[role] = await app.tokenFor(viewer[role]);
     }
+    // The criteria world: one set per kind of unit, an assessment and a recognition at every place.
+    for (const kind of [CriteriaSetKind.COMMUNE, CriteriaSetKind.VILLAGE, CriteriaSetKind.DISTRICT]) {
+      const set = await ds.getRepository(CriteriaSet).save({
+        code: `MATRIX-${kind}`,
+        kind,
+        name: `Bộ tiêu chí ${kind}`,
+        decision: "Quyết định ma trận",
+        periodStartYear: 2021,
+        periodEndYear: 2025,
+        criteriaCount: 1,
+        sources: [],
+      });
+      criteriaSetOf[kind] = set.id;
+    }
+    for (const p of order) {
+      assessmentAt[p] = (await freshAssessment(p, AssessmentStage.SELF)).id;
+      recognitionAt[p] = (
+        await ds.getRepository(Recognition).save({
+          unitId: unit[p].id,
+          level: recognitionLevelAt(p) ?? RecognitionLevel.NTM,
+          standardYear: 2021,
+          sources: [],
+        })
+      ).id;
+    }
     w = {
       unit,
       owner,
@@ -250,7 +318,7 @@ describe("authorization matrix over HTTP", () => {
       viewer,
       token,
     };
-  });
+  }, 120_000);
   afterAll(async () => {
     await app.close();
   });
@@ -573,6 +641,167 @@ describe("authorization matrix over HTTP", () => {
         );
       }
     }
+    /**
+     * A criteria workflow mutation: allowed when it answers without userErrors (and changes
+     * `state`); criteria, assessments and recognitions are readable by all, so a refusal must be
+     * FORBIDDEN and leave `state` as it was.
+     */
+    const act = async (
+      type: string,
+      field: string,
+      input: Record<string, unknown>,
+      state: () => Promise<unknown>,
+    ): Promise<Outcome> => {
+      const before = JSON.stringify(await state());
+      const r = await as<Record<string, { userErrors: UserErrors }>>(
+        `mutation($input: ${type}!) { r: ${field}(input: $input) { userErrors { code message field } } }`,
+        { input },
+      );
+      if (r.errors) throw new Error(`${c.role} ${field}: ${JSON.stringify(r.errors)}`);
+      const errors = r.data!.r.userErrors;
+      const after = JSON.stringify(await state());
+      if (errors.length === 0)
+        return {
+          allowed: true,
+          leaks: after === before ? `${field} answered but changed nothing` : undefined,
+        };
+      const problems: string[] = [];
+      if (after !== before) problems.push(`a refused ${field} changed the database`);
+      const expected =
+        readable(c) || c.resource === "appraisal" || c.resource === "plan" ? "FORBIDDEN" : "NOT_FOUND";
+      if (errors.map((e) => e.code).join() !== expected)
+        problems.push(`expected ${expected}, got ${JSON.stringify(errors)}`);
+      return { allowed: false, leaks: problems.length ? problems.join("; ") : undefined };
+    };
+    const q = (sql: string, args: unknown[]) => () => app.db.ds.query(sql, args);
+    const unitId = toGlobalId("Unit", w.unit[c.place].id);
+    const reviewed = async (stage: AssessmentStage, decision: string) => {
+      const a = await freshAssessment(c.place, stage);
+      return act(
+        "ReviewAssessmentInput",
+        "reviewAssessment",
+        { assessmentId: toGlobalId("Assessment", a.id), decision, version: 1 },
+        q("SELECT stage, version FROM assessment WHERE id = ?", [a.id]),
+      );
+    };
+    const freshRecognition = async () =>
+      app.db.ds.getRepository(Recognition).save({
+        unitId: w.unit[c.place].id,
+        level: recognitionLevelAt(c.place)!,
+        standardYear: 2021,
+        decidedOn: "2021-12-30",
+        sources: [],
+      });
+    switch (`${c.resource}.${c.operation}`) {
+      case "assessment.read":
+        return single("assessment", "Assessment", assessmentAt[c.place]);
+      case "assessment.list":
+        return listed(
+          `{ assessments(first: 100, filter: { unitId: "${unitId}" }) { nodes { id } } }`,
+          toGlobalId("Assessment", assessmentAt[c.place]),
+          ["assessments", "nodes"],
+        );
+      case "assessment.create": {
+        const criterion = await freshCriterion(c.place);
+        return act(
+          "RecordAssessmentInput",
+          "recordAssessment",
+          {
+            unitId,
+            criterionId: toGlobalId("Criterion", criterion.id),
+            year: 2022,
+            met: true,
+            evidence: ["Ma trận"],
+          },
+          q("SELECT COUNT(*) AS n FROM assessment WHERE criterion_id = ?", [criterion.id]),
+        );
+      }
+      case "assessment.update": {
+        const a = await freshAssessment(c.place, AssessmentStage.DISTRICT_CHECKED);
+        return act(
+          "RecordAssessmentInput",
+          "recordAssessment",
+          { unitId, criterionId: toGlobalId("Criterion", a.criterionId), year: 2022, met: false, version: 1 },
+          q("SELECT stage, met, version FROM assessment WHERE id = ?", [a.id]),
+        );
+      }
+      case "assessment.approve":
+        return reviewed(AssessmentStage.SELF, "CHECK");
+      case "appraisal.approve":
+        return reviewed(
+          PLACES[c.place].level === "commune" ? AssessmentStage.DISTRICT_CHECKED : AssessmentStage.SELF,
+          "APPRAISE",
+        );
+      case "recognition.read":
+        return single("recognition", "Recognition", recognitionAt[c.place]);
+      case "recognition.list":
+        return listed(
+          `{ recognitions(first: 100, filter: { unitId: "${unitId}" }) { nodes { id } } }`,
+          toGlobalId("Recognition", recognitionAt[c.place]),
+          ["recognitions", "nodes"],
+        );
+      case "recognition.create": {
+        // Each cell starts from a unit without an active recognition at the level.
+        await app.db.ds.query(
+          "UPDATE recognition SET revoked_on = '2021-12-31' WHERE unit_id = ? AND id <> ? AND revoked_on IS NULL",
+          [w.unit[c.place].id, recognitionAt[c.place]],
+        );
+        await app.db.ds.query("UPDATE recognition SET level = 'model_ntm' WHERE id = ?", [
+          recognitionAt[c.place],
+        ]);
+        try {
+          return await act(
+            "RecordRecognitionInput",
+            "recordRecognition",
+            {
+              unitId,
+              level: recognitionLevelAt(c.place)!.toUpperCase(),
+              decisionNo: `${++seq}/QĐ-UBND`,
+              decidedOn: "2022-12-30",
+              decidedBy: "Chủ tịch UBND",
+              overrideCriteria: true,
+              note: "Ma trận",
+            },
+            q("SELECT COUNT(*) AS n FROM recognition WHERE unit_id = ?", [w.unit[c.place].id]),
+          );
+        } finally {
+          await app.db.ds.query("UPDATE recognition SET level = ? WHERE id = ?", [
+            recognitionLevelAt(c.place),
+            recognitionAt[c.place],
+          ]);
+        }
+      }
+      case "recognition.delete": {
+        const r = await freshRecognition();
+        return act(
+          "RevokeRecognitionInput",
+          "revokeRecognition",
+          {
+            recognitionId: toGlobalId("Recognition", r.id),
+            version: 1,
+            decisionNo: `${++seq}/QĐ-UBND`,
+            revokedOn: "2022-12-30",
+            reason: "Ma trận",
+          },
+          q("SELECT revoked_on, version FROM recognition WHERE id = ?", [r.id]),
+        );
+      }
+      case "plan.update": {
+        const e = await app.db.ds.getRepository(RoadmapEntry).save({
+          planId: w.plan[c.place].id,
+          unitId: w.unit[c.place].id,
+          level: RoadmapLevel.NTM,
+          year: 2022,
+          sources: [],
+        });
+        return act(
+          "SetRoadmapOutcomeInput",
+          "setRoadmapOutcome",
+          { entryId: toGlobalId("RoadmapEntry", e.id), version: 1, outcome: "MISSED" },
+          q("SELECT outcome, version FROM roadmap_entry WHERE id = ?", [e.id]),
+        );
+      }
+    }
     throw new Error(`no HTTP probe for ${c.resource}.${c.operation}`);
   }
 
@@ -586,9 +815,14 @@ describe("authorization matrix over HTTP", () => {
     for (const role of ALL_ROLES) expect(cells.filter((c) => c.role === role).length).toBeGreaterThan(10);
   });
 
-  it("allows exactly what the matrix allows, and a denial never leaks", async () => {
+  /** The criteria workflow's cells (and the roadmap's plan.update), run apart to keep each test short. */
+  const criteriaCell = (c: MatrixCell) =>
+    ["assessment", "appraisal", "recognition"].includes(c.resource) ||
+    (c.resource === "plan" && c.operation === "update");
+
+  async function runAll(selected: MatrixCell[]): Promise<string[]> {
     const wrong: string[] = [];
-    for (const c of cells) {
+    for (const c of selected) {
       const outcome = await run(c);
       const label = `${c.role} ${c.operation} ${c.resource} (${c.relation}, ${c.place})`;
       if (outcome.allowed !== c.allowed)
@@ -597,6 +831,16 @@ describe("authorization matrix over HTTP", () => {
         );
       if (outcome.leaks) wrong.push(`${label}: ${outcome.leaks}`);
     }
-    expect(wrong).toEqual([]);
-  });
+    return wrong;
+  }
+
+  it("allows exactly what the matrix allows, and a denial never leaks", async () => {
+    expect(await runAll(cells.filter((c) => !criteriaCell(c)))).toEqual([]);
+  }, 120_000);
+
+  it("does the same for the criteria workflow and the roadmap", async () => {
+    const selected = cells.filter(criteriaCell);
+    for (const allowed of [true, false]) expect(selected.some((c) => c.allowed === allowed)).toBe(true);
+    expect(await runAll(selected)).toEqual([]);
+  }, 120_000);
 });

@@ -19,6 +19,8 @@ import { CriteriaSet } from "../../src/criteria/criteria-set.entity";
 import { CriteriaSetKind, RecognitionLevel } from "../../src/criteria/criteria.enums";
 import { Criterion } from "../../src/criteria/criterion.entity";
 import { Recognition } from "../../src/criteria/recognition.entity";
+import { RoadmapLevel } from "../../src/plans/plan.enums";
+import { RoadmapEntry } from "../../src/plans/roadmap-entry.entity";
 import { type NodeType, toGlobalId } from "../../src/shared/ids";
 import { DeadlineExtension } from "../../src/workflow/extension.entity";
 import { Role } from "../../src/shared/roles";
@@ -340,6 +342,38 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
       attempts: 5,
     });
     return { subscription, delivery: Number(d.identifiers[0].id) };
+  }
+
+  /** Everything the criteria workflow could write. */
+  const criteriaState = () =>
+    app.db.ds.query(
+      `SELECT (SELECT GROUP_CONCAT(CONCAT(id, ':', stage, ':', version) ORDER BY id) FROM assessment) a,
+              (SELECT COUNT(*) FROM assessment_indicator) i,
+              (SELECT GROUP_CONCAT(CONCAT(id, ':', version) ORDER BY id) FROM recognition) r,
+              (SELECT GROUP_CONCAT(CONCAT(id, ':', outcome, ':', version) ORDER BY id) FROM roadmap_entry) e,
+              (SELECT COUNT(*) FROM audit_entry) au`,
+    );
+  const assessmentInput = (unitId: number) => ({
+    unitId: gid("Unit", unitId),
+    criterionId: gid("Criterion", criterion),
+    year: 2022,
+    met: true,
+    evidence: ["Khóa"],
+  });
+  async function criteriaRefused(
+    field: string,
+    type: string,
+    input: Record<string, unknown>,
+    codes: string[],
+  ) {
+    const before = await criteriaState();
+    const r = await as<{ r: { userErrors: Array<{ code: string }> } }>(
+      `mutation($i: ${type}!) { r: ${field}(input: $i) { userErrors { code } } }`,
+      { i: input },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(codes);
+    expect(await criteriaState()).toEqual(before);
   }
 
   const CASES: Record<string, (f: Foreign) => Promise<void>> = {
@@ -748,6 +782,104 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
         { i: gid("Unit", f.unit) },
       );
       expect(r.data!.recognitions.totalCount).toBe(1);
+    },
+    // The criteria workflow: foreign units, assessments and recognitions are readable reference
+    // data, so acting on them is FORBIDDEN (not NOT_FOUND); unknown IDs are NOT_FOUND; nothing is written.
+    "RecordAssessmentInput.unitId": (f) =>
+      criteriaRefused("recordAssessment", "RecordAssessmentInput", assessmentInput(f.unit), ["FORBIDDEN"]),
+    "RecordAssessmentInput.criterionId": async (f) => {
+      await criteriaRefused("recordAssessment", "RecordAssessmentInput", assessmentInput(f.unit), [
+        "FORBIDDEN",
+      ]);
+      await criteriaRefused(
+        "recordAssessment",
+        "RecordAssessmentInput",
+        { ...assessmentInput(tree.communes[0][0].id), criterionId: gid("Criterion", 4_000_000_000) },
+        ["NOT_FOUND"],
+      );
+    },
+    "IndicatorValueInput.indicatorId": async (f) => {
+      const input = { indicatorValues: [{ indicatorId: gid("Indicator", 4_000_000_000), met: true }] };
+      await criteriaRefused(
+        "recordAssessment",
+        "RecordAssessmentInput",
+        { ...assessmentInput(f.unit), ...input },
+        ["FORBIDDEN"],
+      );
+      await criteriaRefused(
+        "recordAssessment",
+        "RecordAssessmentInput",
+        { ...assessmentInput(tree.communes[0][0].id), ...input },
+        ["NOT_FOUND"],
+      );
+    },
+    "ReviewAssessmentInput.assessmentId": async (f) => {
+      for (const decision of ["CHECK", "APPRAISE", "RETURN"])
+        await criteriaRefused(
+          "reviewAssessment",
+          "ReviewAssessmentInput",
+          { assessmentId: gid("Assessment", f.assessment), decision, version: 1, reason: "Khóa" },
+          ["FORBIDDEN"],
+        );
+    },
+    "RecordRecognitionInput.unitId": (f) =>
+      criteriaRefused(
+        "recordRecognition",
+        "RecordRecognitionInput",
+        {
+          unitId: gid("Unit", f.unit),
+          level: "NTM",
+          decisionNo: "1/QĐ-UBND",
+          decidedOn: "2022-12-30",
+          decidedBy: "Chủ tịch UBND tỉnh",
+          overrideCriteria: true,
+          note: "Khóa",
+        },
+        ["FORBIDDEN"],
+      ),
+    "RevokeRecognitionInput.recognitionId": (f) =>
+      criteriaRefused(
+        "revokeRecognition",
+        "RevokeRecognitionInput",
+        {
+          recognitionId: gid("Recognition", f.recognition),
+          version: 1,
+          decisionNo: "2/QĐ-UBND",
+          revokedOn: "2022-12-30",
+          reason: "Khóa",
+        },
+        ["FORBIDDEN"],
+      ),
+    "SetRoadmapOutcomeInput.entryId": async (f) => {
+      const entry = await app.db.ds.getRepository(RoadmapEntry).insert({
+        planId: plan,
+        unitId: f.unit,
+        level: RoadmapLevel.NTM,
+        year: 2022,
+        sources: [],
+      });
+      await criteriaRefused(
+        "setRoadmapOutcome",
+        "SetRoadmapOutcomeInput",
+        { entryId: gid("RoadmapEntry", Number(entry.identifiers[0].id)), version: 1, outcome: "MISSED" },
+        ["FORBIDDEN"],
+      );
+    },
+    "CarryOverRoadmapInput.fromPlanId": () =>
+      criteriaRefused(
+        "carryOverRoadmap",
+        "CarryOverRoadmapInput",
+        { fromPlanId: gid("Plan", plan), toPlanId: gid("Plan", 4_000_000_000) },
+        ["NOT_FOUND"],
+      ),
+    "CarryOverRoadmapInput.toPlanId": async () => {
+      const later = await makePlan(app.db.ds, { scope: tree.province, year: 2023 });
+      await criteriaRefused(
+        "carryOverRoadmap",
+        "CarryOverRoadmapInput",
+        { fromPlanId: gid("Plan", plan), toPlanId: gid("Plan", later.id) },
+        ["FORBIDDEN"],
+      );
     },
   };
 
