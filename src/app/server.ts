@@ -21,6 +21,8 @@ import { createAttachmentHandler } from "../workflow/attachment-upload";
 import { createArmor } from "./armor";
 import { createErrorFormatter } from "./errors";
 import { getSchema } from "./schema";
+import { createLiveHub } from "../notifications/live";
+import { attachSubscriptionServer } from "./subscriptions";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -142,6 +144,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   // row pending and retryWebhookDelivery can send it later.
   const webhooks = (ids: readonly number[], opts: { retry?: number } = {}) =>
     enqueueWebhookDeliveries(reminderQueue, ids, { ...config.webhooks, ...opts });
+  // Live notifications: Redis pub/sub shared by every process, graphql-ws on this server (below).
+  const live = createLiveHub({ redisUrl: config.redisUrl, prefix: config.redisPrefix, redis, logger });
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
     introspection: !production,
@@ -211,6 +215,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           ip,
           reminders,
           webhooks,
+          live,
         }),
     });
     const outHeaders: Record<string, string> = { "x-request-id": requestId };
@@ -257,6 +262,18 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     });
   });
   httpServer.keepAliveTimeout = 5000;
+  const subscriptions = attachSubscriptionServer({
+    httpServer,
+    armor,
+    config,
+    ds,
+    redis,
+    clock,
+    logger,
+    live,
+    schema: await getSchema(),
+    formatError: createErrorFormatter(logger, { hideSuggestions: production }),
+  });
 
   let stopping: Promise<void> | null = null;
   return {
@@ -271,6 +288,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     },
     stop() {
       stopping ??= (async () => {
+        await subscriptions.close();
+        await live.close();
         await new Promise<void>((resolve) => {
           if (!httpServer.listening) return resolve();
           httpServer.close(() => resolve());

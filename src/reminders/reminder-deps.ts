@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Mailer } from "../notifications/email";
 import type { Clock } from "../shared/clock";
+import type { LiveEvent } from "../shared/live";
 import type { Logger } from "../shared/logger";
 
 /** What the reminder job handlers need; the worker builds it once, tests build their own. */
@@ -18,6 +19,8 @@ export interface ReminderDeps {
   enqueueWebhooks?: (deliveryIds: readonly number[]) => Promise<unknown>;
   /** Retries of webhook deliveries this worker enqueues (WEBHOOK_MAX_ATTEMPTS, WEBHOOK_BACKOFF_MS). */
   webhookRetry?: { maxAttempts: number; backoffMs: number };
+  /** Publishes new in-app notifications to live subscribers after commit (notifications/live.ts); never throws. */
+  live?: (events: readonly LiveEvent[]) => Promise<void>;
   logger?: Logger;
 }
 
