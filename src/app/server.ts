@@ -22,7 +22,7 @@ import { createArmor } from "./armor";
 import { createErrorFormatter } from "./errors";
 import { getSchema } from "./schema";
 import { createLiveHub } from "../notifications/live";
-import { attachSubscriptionServer } from "./subscriptions";
+import { attachSubscriptionServer, refuseSubscriptionsOverHttp } from "./subscriptions";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -160,6 +160,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ...armor.plugins,
+      refuseSubscriptionsOverHttp(),
       authenticationPlugin(ds, config, clock),
     ],
   });

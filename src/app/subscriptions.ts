@@ -10,6 +10,7 @@
  *   per connection, message size.
  */
 import { randomUUID } from "node:crypto";
+import type { ApolloServerPlugin } from "@apollo/server";
 import type http from "node:http";
 import type { Duplex } from "node:stream";
 import {
@@ -57,6 +58,22 @@ export const LiveCloseCode = {
   /** Too many connections of this user. */
   TOO_MANY_CONNECTIONS: CloseCode.Forbidden,
 } as const;
+
+/** Apollo plugin: a subscription sent by HTTP is a 400 BAD_REQUEST pointing at WebSocket. */
+export function refuseSubscriptionsOverHttp(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation === "subscription")
+            throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws) at /graphql", {
+              extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+            });
+        },
+      };
+    },
+  };
+}
 
 export interface SubscriptionServerDeps {
   httpServer: http.Server;
