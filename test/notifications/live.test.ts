@@ -21,6 +21,7 @@ import { createReminderWorker, type ReminderWorker } from "../../src/reminders/r
 import { seedCalendar } from "../../src/seed/calendar-vn";
 import { toGlobalId } from "../../src/shared/ids";
 import { startTestApp, type TestApp } from "../helpers/server";
+import { runWorkerEntry } from "../reminders/processes";
 import { makeReminderWorld, reminderDeps, type ReminderWorld, waitFor } from "../reminders/world";
 
 interface Note {
@@ -479,6 +480,47 @@ describe("live notifications (graphql-ws at /graphql, real worker, Redis pub/sub
     expect(failed).toBe("404");
     ws.terminate();
   });
+
+  it("crosses processes: a worker in a child process delivers, this API process pushes", async () => {
+    const [officer] = world.assigneeOfficers;
+    const live = connect(await bearer(officer));
+    const added = live.subscribe(ADDED);
+    await listening(officer);
+    // The in-process worker steps aside; the child (the same worker code, its own Redis and
+    // MariaDB connections, its clock fixed at NOW) takes the job.
+    await worker.pause();
+    const child = runWorkerEntry(
+      {
+        DATABASE_URL: app.db.config.databaseUrl,
+        REDIS_URL: app.db.config.redisUrl,
+        REDIS_PREFIX: app.db.config.redisPrefix,
+        NODE_ENV: "test",
+        LIVE_NOW: NOW,
+      },
+      "test/notifications/live-worker.child.ts",
+    );
+    try {
+      await child.waitForOutput("live worker ready", 90_000);
+      const a = await world.assignment("2023-01-31");
+      const job = sendReminderJob(
+        { assignmentId: a.id, kind: "before_1", dueDate: "2023-01-31" },
+        new Date(NOW),
+        new Date(NOW),
+      );
+      await queue.add(SEND_REMINDER, job.data, { ...job.opts, jobId: `${job.opts.jobId}-child` });
+      const got = (await added.next("the notification from the child")).data as { notificationAdded: Note };
+      const [row] = await app.db.ds.query(
+        "SELECT n.id FROM notification n JOIN reminder_delivery d ON d.notification_id = n.id WHERE d.assignment_id = ? AND n.user_id = ?",
+        [a.id, officer.id],
+      );
+      expect(got.notificationAdded.id).toBe(toGlobalId("Notification", Number(row.id)));
+      expect(got.notificationAdded.link).toBe(toGlobalId("Task", a.taskId));
+    } finally {
+      child.child.kill("SIGTERM");
+      await child.exited;
+      worker.resume();
+    }
+  }, 180_000);
 
   it("closes open sockets when the server stops (1001) and stops listening on Redis", async () => {
     const other = await startTestApp({ now: new Date(NOW) });

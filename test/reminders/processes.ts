@@ -112,9 +112,9 @@ export interface RunningProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs workers/index.ts (TypeScript, compiled on the fly) with extra environment. */
-export function runWorkerEntry(env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ["-e", TS_HOOK, "workers/index.ts"], {
+/** Runs workers/index.ts (or another entry, relative to the root; TypeScript compiled on the fly) with extra environment. */
+export function runWorkerEntry(env: Record<string, string>, entry = "workers/index.ts"): RunningProcess {
+  const child = spawn(process.execPath, ["-e", TS_HOOK, entry], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
