@@ -148,6 +148,8 @@ export function attachSubscriptionServer(deps: SubscriptionServerDeps): Subscrip
   useServer<ConnectionInitMessage["payload"], Record<PropertyKey, never>>(
     {
       schema: deps.schema,
+      // Internal error texts never reach a close reason in production (config, not process.env).
+      isProd: config.nodeEnv === "production",
       connectionInitWaitTimeout: LIVE_LIMITS.connectionInitWaitMs,
       async onConnect(ctx) {
         const socket = ctx.extra.socket;

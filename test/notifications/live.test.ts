@@ -89,7 +89,7 @@ describe("live notifications (graphql-ws at /graphql, real worker, Redis pub/sub
       { config, concurrency: 2, queue },
     );
     await worker.waitUntilReady();
-  });
+  }, 120_000); // a database, the calendar and a worker: slow on a busy machine
 
   afterEach(async () => {
     for (const c of clients.splice(0)) await c.dispose();
@@ -281,6 +281,22 @@ describe("live notifications (graphql-ws at /graphql, real worker, Redis pub/sub
       own,
     );
     expect(added.values).toHaveLength(1);
+  });
+
+  it("stops listening on a user's channel once their last stream ends", async () => {
+    const user = world.assigneeViewer;
+    const channel = liveChannel(app.db.config.redisPrefix, user.id);
+    const live = connect(await bearer(user));
+    const a = live.subscribe(ADDED);
+    const b = live.subscribe(COUNT);
+    await b.next("the current count");
+    await listening(user);
+    a.dispose();
+    b.dispose();
+    await waitFor("no listener left", async () => {
+      const [, n] = (await app.redis.pubsub("NUMSUB", channel)) as [string, number];
+      return Number(n) === 0;
+    });
   });
 
   it("unreadNotificationCount: the current count, then +1 when the worker delivers, then down after markNotificationsRead", async () => {
@@ -550,5 +566,5 @@ describe("live notifications (graphql-ws at /graphql, real worker, Redis pub/sub
     expect(closed).toEqual([1001]);
     expect(await app.redis.pubsub("NUMSUB", channel)).toEqual([channel, 0]);
     await client.dispose();
-  });
+  }, 120_000);
 });
