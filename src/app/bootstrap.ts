@@ -3,6 +3,7 @@ import type { Config } from "../config/env";
 import { createDataSource, ensureDatabase } from "../db/data-source";
 import { checkRedis } from "../queue/connection";
 import { createMailer } from "../notifications/email";
+import { createLivePublisher } from "../notifications/live";
 import { assertNoEviction, EvictionPolicyError } from "../queue/redis-policy";
 import { type ReminderService, startReminderService } from "../reminders/reminder-worker";
 import { systemClock } from "../shared/clock";
@@ -76,7 +77,9 @@ export async function startWorkers(config: Config, ds: DataSource, logger: Logge
     if (err instanceof EvictionPolicyError) throw new StartupError(`Worker not started: ${err.message}`);
     throw err;
   }
-  return startReminderService(
+  // New in-app notifications reach the API processes' live subscribers through Redis pub/sub.
+  const live = createLivePublisher(config.redisUrl, config.redisPrefix, logger);
+  const service = await startReminderService(
     {
       ds,
       clock: systemClock,
@@ -85,8 +88,10 @@ export async function startWorkers(config: Config, ds: DataSource, logger: Logge
       // A non-pooled transport: it holds no connection between messages, so nothing to close.
       mailer: createMailer(config.mail),
       webhookRetry: config.webhooks,
+      live: (events) => live.publish(events),
       logger,
     },
     { config, concurrency: config.reminders.concurrency },
   );
+  return { ...service, close: () => service.close().then(() => live.close()) };
 }

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
-import { buildSchema } from "type-graphql";
+import { buildSchema, type PubSub } from "type-graphql";
 import { authChecker } from "../auth/auth-checker";
 import { AuthResolver, UserFieldsResolver } from "../auth/auth.resolver";
 import {
@@ -34,6 +34,7 @@ import { UserResolver } from "../users/user.resolver";
 import { REPORT_RESOLVERS } from "../workflow/report.resolver";
 import { DEADLINE_RESOLVERS } from "../workflow/extension.resolver";
 import { NotificationResolver } from "../notifications/notification.resolver";
+import { NotificationLiveResolver } from "../notifications/notification-live.resolver";
 import { REMINDER_RESOLVERS } from "../reminders/reminder-ladder.resolver";
 import { WebhookResolver } from "../notifications/webhook.resolver";
 import { PREFERENCE_RESOLVERS } from "../reminders/preferences/preferences.resolver";
@@ -74,12 +75,26 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   ...REPORT_RESOLVERS,
   ...DEADLINE_RESOLVERS,
   NotificationResolver,
+  NotificationLiveResolver,
   ...REMINDER_RESOLVERS,
   WebhookResolver,
   ...PREFERENCE_RESOLVERS,
 
   ...CRITERIA_WORKFLOW_RESOLVERS,
 ];
+
+/**
+ * type-graphql refuses subscriptions without a pubSub, but ours read theirs from the context
+ * (`subscribe` option; one per server, notifications/live.ts): topic-based subscriptions are a bug.
+ */
+const NO_TOPICS: PubSub = {
+  publish() {
+    throw new Error("Publish through the context's live hub, not type-graphql's pubSub");
+  },
+  subscribe() {
+    throw new Error("Subscriptions read the context's live hub (a `subscribe` option), not topics");
+  },
+};
 
 let cached: Promise<GraphQLSchema> | null = null;
 
@@ -90,6 +105,7 @@ export function getSchema(): Promise<GraphQLSchema> {
     validate: true,
     authChecker,
     emitSchemaFile: false,
+    pubSub: NO_TOPICS,
   });
   return cached;
 }

@@ -31,6 +31,8 @@ import { observeRequests } from "./request-log";
 import { createErrorFormatter } from "./errors";
 import { DatabaseUnavailableError, isDatabaseUnavailable } from "../db/unavailable";
 import { getSchema } from "./schema";
+import { createLiveHub } from "../notifications/live";
+import { attachSubscriptionServer, refuseSubscriptionsOverHttp } from "./subscriptions";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -169,6 +171,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   enableProcessMetrics();
   const unwatchQueue = watchQueueDepth(reminderQueue.name, () => reminderQueue.getJobCounts());
   const notes = new RequestNotes();
+  // Live notifications: Redis pub/sub shared by every process, graphql-ws on this server (below).
+  const live = createLiveHub({ redisUrl: config.redisUrl, prefix: config.redisPrefix, redis, logger });
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
     introspection: !production,
@@ -183,6 +187,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ...armor.plugins,
+      refuseSubscriptionsOverHttp(),
       authenticationPlugin(ds, config, clock),
       graphqlMetricsPlugin({ notes }),
     ],
@@ -247,6 +252,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           ip,
           reminders: remindersFor(requestId),
           webhooks: webhooksFor(requestId),
+          live,
         }),
     });
     const outHeaders: Record<string, string> = { "x-request-id": requestId };
@@ -324,6 +330,18 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   );
   httpServer.keepAliveTimeout = 5000;
   const drainer = createDrainer(httpServer);
+  const subscriptions = attachSubscriptionServer({
+    httpServer,
+    armor,
+    config,
+    ds,
+    redis,
+    clock,
+    logger,
+    live,
+    schema: await getSchema(),
+    formatError: createErrorFormatter(logger, { hideSuggestions: production }),
+  });
 
   return {
     httpServer,
@@ -337,6 +355,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     },
     stop(opts = {}) {
       stopping ??= (async () => {
+        await subscriptions.close();
+        await live.close();
         const drained = await drainer.drain(opts.timeoutMs ?? config.ops.shutdownTimeoutMs);
         if (!drained) logger.warn("shutdown: in-flight requests cut after the drain timeout");
         unwatchQueue();

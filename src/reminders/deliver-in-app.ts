@@ -1,6 +1,7 @@
-import type { EntityManager } from "typeorm";
+import type { UnitOfWork } from "../db/transaction";
 import { insertNotification } from "../notifications/notification.store";
 import { countDelivery } from "../shared/metrics";
+import type { LiveEvent } from "../shared/live";
 import { DeliveryChannel } from "./reminder-delivery.entity";
 
 export interface InAppReminder {
@@ -10,6 +11,8 @@ export interface InAppReminder {
   /** Recipients in ascending id order (the order their rows are locked in). */
   recipientUserIds: number[];
   notification: { kind: string; title: string; body: string; link: string | null };
+  /** Publishes the new notifications to live subscribers once the transaction commits; never throws. */
+  live?: (events: readonly LiveEvent[]) => Promise<void>;
 }
 
 /**
@@ -17,10 +20,15 @@ export interface InAppReminder {
  * unique key (assignment, kind, due date, recipient, channel) and write the notification only
  * when that row is new, all in the caller's transaction. A second run, or a concurrent one
  * (which waits on the first's row lock), inserts nothing and notifies no one again.
- * Returns the recipients notified by this call.
+ * Returns the recipients notified by this call. The new notifications go to live subscribers
+ * (`r.live`) once the transaction commits, and only then.
  */
-export async function deliverInApp(m: EntityManager, r: InAppReminder): Promise<number[]> {
+export async function deliverInApp(
+  { manager: m, afterCommit }: UnitOfWork,
+  r: InAppReminder,
+): Promise<number[]> {
   const delivered: number[] = [];
+  const events: LiveEvent[] = [];
   for (const userId of r.recipientUserIds) {
     const res: { affectedRows?: number; insertId?: number } = await m.query(
       `INSERT IGNORE INTO reminder_delivery (assignment_id, kind, due_date, recipient_user_id, channel)
@@ -37,7 +45,10 @@ export async function deliverInApp(m: EntityManager, r: InAppReminder): Promise<
       res.insertId,
     ]);
     delivered.push(userId);
+    events.push({ type: "added", userId, notificationId });
   }
   countDelivery("in_app", "sent", delivered.length);
+  const publish = r.live;
+  if (publish && events.length > 0) afterCommit(() => publish(events));
   return delivered;
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { Mailer } from "../notifications/email";
 import type { Clock } from "../shared/clock";
+import type { LiveEvent } from "../shared/live";
 import type { Logger } from "../shared/logger";
 import type { EnqueuePreferenceJobs } from "./preferences/email-jobs";
 
@@ -24,6 +25,8 @@ export interface ReminderDeps {
    * Absent, or when it fails: the reconciler re-derives them from MariaDB on its next run.
    */
   enqueuePreferenceJobs?: EnqueuePreferenceJobs;
+  /** Publishes new in-app notifications to live subscribers after commit (notifications/live.ts); never throws. */
+  live?: (events: readonly LiveEvent[]) => Promise<void>;
   logger?: Logger;
 }
 

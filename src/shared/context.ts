@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 import type { Config } from "../config/env";
 import type { Clock } from "./clock";
 import { DomainError, ErrorCode } from "./errors";
+import type { LiveNotificationHub } from "./live";
 import type { Viewer } from "./viewer";
 
 type LoaderFactory<K, V> = (ctx: Context) => DataLoader<K, V>;
@@ -59,6 +60,8 @@ export interface Context {
   webhooks?: WebhookEnqueue | null;
   /** Schedules progress roll-ups after commit; absent in a process without a queue. */
   rollups?: RollupScheduler | null;
+  /** Live notifications of this server (subscriptions; publishing after commit); absent elsewhere. */
+  live?: LiveNotificationHub | null;
   /** The signed-in user; null for an anonymous request. */
   viewer: Viewer | null;
   /** The raw Authorization header; the viewer is loaded from it after validation. */

@@ -112,9 +112,9 @@ export interface RunningProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs workers/index.ts (TypeScript, compiled on the fly) with extra environment. */
-export function runWorkerEntry(env: Record<string, string>): RunningProcess {
-  return runTsEntry("workers/index.ts", env);
+/** Runs workers/index.ts (or another entry, relative to the root; TypeScript compiled on the fly) with extra environment. */
+export function runWorkerEntry(env: Record<string, string>, entry = "workers/index.ts"): RunningProcess {
+  return runTsEntry(entry, env);
 }
 
 /** Runs an entry point (e.g. src/index.ts, the API) compiled on the fly, with extra environment. */

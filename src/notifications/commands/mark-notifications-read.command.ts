@@ -34,7 +34,7 @@ export async function markNotificationsRead(
   });
   if (errors.length) return fail(errors);
 
-  return withTransaction(ctx.ds, async ({ manager }) => {
+  return withTransaction(ctx.ds, async ({ manager, afterCommit }) => {
     const unique = [...new Set(wanted)];
     const mine = new Set((await ownNotifications(manager, viewer.userId, unique)).map((n) => n.id));
     wanted.forEach((id, i) => {
@@ -42,6 +42,8 @@ export async function markNotificationsRead(
     });
     if (errors.length) return fail(errors);
     await markRead(manager, viewer.userId, unique, ctx.clock.now());
+    // Live unread counts (the viewer's other tabs and devices) are recounted once this commits.
+    afterCommit(() => ctx.live?.publish([{ type: "read", userId: viewer.userId }]));
     const after = new Map((await ownNotifications(manager, viewer.userId, unique)).map((n) => [n.id, n]));
     return { notifications: unique.map((id) => after.get(id)!), userErrors: [] };
   });

@@ -156,7 +156,8 @@ export async function handleSendReminder(
     },
     calendar,
   );
-  const result = await withTransaction(deps.ds, async ({ manager }) => {
+  const result = await withTransaction(deps.ds, async (tx) => {
+    const { manager } = tx;
     // Re-checked under a shared lock, so a deadline moved or work closed a moment ago wins.
     const [row] = await manager.query(
       "SELECT status, DATE_FORMAT(due_date, '%Y-%m-%d') AS due_date FROM assignment WHERE id = ? LOCK IN SHARE MODE",
@@ -166,7 +167,8 @@ export async function handleSendReminder(
     if (!REMINDABLE_STATUSES.includes(row.status)) return "not_remindable" as const;
     if (row.due_date !== p.dueDate) return "deadline_moved" as const;
     const recipients = await resolveRecipients(manager, subject, rung.recipients);
-    const notified = await deliverInApp(manager, {
+    const notified = await deliverInApp(tx, {
+      live: deps.live,
       assignmentId: p.assignmentId,
       kind: p.kind,
       dueDate: p.dueDate,
@@ -282,7 +284,8 @@ async function handleExtensionReminder(
     requestedOn,
     waitedWorkingDays: rung.waitedWorkingDays,
   });
-  const result = await withTransaction(deps.ds, async ({ manager }) => {
+  const result = await withTransaction(deps.ds, async (tx) => {
+    const { manager } = tx;
     // Re-checked under a shared lock, so a decision taken a moment ago wins.
     const [row] = await manager.query(
       "SELECT status FROM deadline_extension WHERE id = ? LOCK IN SHARE MODE",
@@ -291,7 +294,8 @@ async function handleExtensionReminder(
     if (!row) return "gone" as const;
     if (row.status !== ExtensionStatus.PENDING) return "decided" as const;
     const recipients = await resolveRecipients(manager, subject, rung.recipients);
-    const notified = await deliverInApp(manager, {
+    const notified = await deliverInApp(tx, {
+      live: deps.live,
       assignmentId: p.assignmentId,
       kind: p.kind,
       dueDate: p.dueDate,
@@ -331,7 +335,8 @@ async function handleReportReminder(
     return { status: "early", fireAt: rung.fireAt.toISOString() };
   if (now.getTime() > rung.fireAt.getTime() + STALE_AFTER_MS) return skip("stale");
 
-  const result = await withTransaction(deps.ds, async ({ manager }) => {
+  const result = await withTransaction(deps.ds, async (tx) => {
+    const { manager } = tx;
     const [row] = await manager.query("SELECT status FROM assignment WHERE id = ? LOCK IN SHARE MODE", [
       p.assignmentId,
     ]);
@@ -355,7 +360,8 @@ async function handleReportReminder(
       calendar,
     );
     const recipients = await resolveRecipients(manager, subject, ["assignee"]);
-    const notified = await deliverInApp(manager, {
+    const notified = await deliverInApp(tx, {
+      live: deps.live,
       assignmentId: p.assignmentId,
       kind: p.kind,
       dueDate: p.dueDate,
