@@ -85,6 +85,7 @@ export async function startWorkers(config: Config, ds: DataSource, logger: Logge
       // A non-pooled transport: it holds no connection between messages, so nothing to close.
       mailer: createMailer(config.mail),
       webhookRetry: config.webhooks,
+      calendarCacheMs: 60_000,
       logger,
     },
     { config, concurrency: config.reminders.concurrency },

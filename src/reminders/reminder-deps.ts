@@ -24,6 +24,8 @@ export interface ReminderDeps {
   /** Retries of webhook deliveries this worker enqueues (WEBHOOK_MAX_ATTEMPTS, WEBHOOK_BACKOFF_MS). */
   webhookRetry?: { maxAttempts: number; backoffMs: number };
   logger?: Logger;
+  /** How long send jobs reuse the working calendar they read (calendar-cache.ts); 0 or absent: never. */
+  calendarCacheMs?: number;
 }
 
 /** A reminder job may run this much before its instant (clocks of two machines differ). */

@@ -114,7 +114,12 @@ export interface RunningProcess {
 
 /** Runs workers/index.ts (TypeScript, compiled on the fly) with extra environment. */
 export function runWorkerEntry(env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ["-e", TS_HOOK, "workers/index.ts"], {
+  return runTsEntry("workers/index.ts", env);
+}
+
+/** Runs a TypeScript entry point (path from the project root), compiled on the fly, with extra environment. */
+export function runTsEntry(entry: string, env: Record<string, string>): RunningProcess {
+  const child = spawn(process.execPath, ["-e", TS_HOOK, entry], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
