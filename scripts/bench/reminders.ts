@@ -44,9 +44,9 @@ import { machineLine, median, writeSection } from "./report";
 
 const CONCURRENCY = 5; // REMINDER_CONCURRENCY's default
 const RUNS = 3;
-const JOBS = { noop: 10_000, baseline: 2_000, real: 1_000 };
+const JOBS = { noop: 6_000, baseline: 1_500, real: 600 };
 const BULK = 100_000;
-const MONITORED = 300;
+const MONITORED = 200;
 /** due_today of a task due Tuesday 31/01/2023 fires at 08:00 local, 01:00 UTC: the clock of the run. */
 const DUE = "2023-01-31";
 const NOW = "2023-01-31T01:00:00.000Z";
@@ -89,6 +89,8 @@ async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
     { stdio: "ignore" },
   );
   const url = `redis://127.0.0.1:${port}`;
+  // Never leave it behind, whatever ends the run.
+  process.once("exit", () => child.kill("SIGKILL"));
   for (let i = 0; ; i++) {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on("error", () => {});
@@ -220,6 +222,17 @@ function jobsFor(assignmentIds: number[], fireAt: Date, now: Date) {
   );
 }
 
+/** The drained jobs retry after 10 ms instead of 5 s, so that a retried attempt does not idle the run. */
+function drainJobsFor(assignmentIds: number[], now: Date) {
+  return jobsFor(assignmentIds, now, now).map((j) => ({
+    ...j,
+    opts: { ...j.opts, backoff: { type: "fixed", delay: 10 } },
+  }));
+}
+
+/** Failed attempts retried, per pipeline (over all runs). */
+const retried: Record<Pipeline, number> = { noop: 0, baseline: 0, real: 0 };
+
 interface Env {
   ds: DataSource;
   redisUrl: string;
@@ -263,7 +276,7 @@ async function drain(
   const queue: ReminderQueue = new Queue(name, { connection: bullConnection(env.redisUrl, "worker") });
   const now = new Date(NOW);
   monitor?.("add");
-  await enqueueOn(queue)(jobsFor(env.assignmentIds.slice(0, n), now, now));
+  await enqueueOn(queue)(drainJobsFor(env.assignmentIds.slice(0, n), now));
   monitor?.(null);
   let done = 0;
   let resolveDone!: () => void;
@@ -276,8 +289,14 @@ async function drain(
   worker.on("completed", () => {
     if (++done === n) resolveDone();
   });
-  worker.on("failed", (_job, err) => {
-    throw err;
+  // A failed attempt (a deadlock between two deliveries' inserts) is retried by BullMQ, as in
+  // production; the run counts it. A job failing for good would be a bug: it ends the run.
+  worker.on("failed", (job, err) => {
+    retried[pipeline] += 1;
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      process.stderr.write(`${pipeline} job ${job.id} failed for good: ${err.message}\n`);
+      process.exit(1);
+    }
   });
   await worker.waitUntilReady();
   monitor?.("process");
@@ -433,6 +452,10 @@ default) for the three workers, interleaved run by run; medians of ${RUNS} runs.
 | no-op | ${fmt(JOBS.noop)} | ${fmt(med("noop"))} | ${rates.noop.map(fmt).join(", ")} | ${(med("noop") / med("baseline")).toFixed(2)}x |
 | baseline: one \`INSERT IGNORE\` per job | ${fmt(JOBS.baseline)} | ${fmt(med("baseline"))} | ${rates.baseline.map(fmt).join(", ")} | 1.00x |
 | real pipeline (in-app) | ${fmt(JOBS.real)} | ${fmt(med("real"))} | ${rates.real.map(fmt).join(", ")} | **${ratio.toFixed(2)}x** |
+
+Failed attempts retried by BullMQ (InnoDB deadlocks between concurrent deliveries' inserts; the
+drained jobs retry after 10 ms): no-op ${retried.noop}, baseline ${retried.baseline}, real ${retried.real},
+over all runs. Every reminder was delivered once (the run checks one notification per job).
 
 Goal: real ≥ 0.8x baseline: **${ratio >= 0.8 ? "met" : "not met"}** (${ratio.toFixed(2)}x). SQL statements
 per job (counted on the monitored run): baseline ${statements.baseline.toFixed(1)}, real ${statements.real.toFixed(
