@@ -15,6 +15,7 @@ import "reflect-metadata";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
+import os from "node:os";
 import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { DataSource, Logger as TypeOrmLogger } from "typeorm";
@@ -269,15 +270,15 @@ async function drain(
   pipeline: Pipeline,
   n: number,
   tag: string,
-  monitor?: (phase: "add" | "process" | null) => void,
+  monitor?: (phase: "add" | "process" | null) => Promise<void> | void,
 ): Promise<number> {
   await reset(env, pipeline);
   const name = `bench-${pipeline}-${tag}`;
   const queue: ReminderQueue = new Queue(name, { connection: bullConnection(env.redisUrl, "worker") });
   const now = new Date(NOW);
-  monitor?.("add");
+  await monitor?.("add");
   await enqueueOn(queue)(drainJobsFor(env.assignmentIds.slice(0, n), now));
-  monitor?.(null);
+  await monitor?.(null);
   let done = 0;
   let resolveDone!: () => void;
   const allDone = new Promise<void>((r) => (resolveDone = r));
@@ -299,12 +300,12 @@ async function drain(
     }
   });
   await worker.waitUntilReady();
-  monitor?.("process");
+  await monitor?.("process");
   const t0 = process.hrtime.bigint();
   void worker.run();
   await allDone;
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  monitor?.(null);
+  await monitor?.(null);
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
@@ -329,6 +330,7 @@ async function commandCalls(admin: Redis): Promise<number> {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const loadAtStart = os.loadavg()[0];
   const redis = await startRedis();
   const admin = new Redis(redis.url);
   const base = loadConfig(process.env);
@@ -380,15 +382,28 @@ async function main(): Promise<void> {
     const mon = await admin.monitor();
     let phase: "add" | "process" | null = null;
     let current: Pipeline = "noop";
+    // MONITOR's feed lags behind the commands: a phase ends once an ECHO sent after it comes back
+    // through the feed, so every command of the phase has been counted.
+    const markers = new Map<string, () => void>();
     mon.on("monitor", (_time: string, args: string[], source: string) => {
-      if (!phase || args[0]?.toLowerCase() === "info") return;
+      const command = args[0]?.toLowerCase();
+      if (command === "echo" && markers.has(args[1])) return markers.get(args[1])!();
+      if (!phase || command === "info") return;
       monitored[current][phase][source === "lua" ? "lua" : "client"] += 1;
     });
+    const flush = async () => {
+      const token = `mark-${randomBytes(4).toString("hex")}`;
+      const seen = new Promise<void>((resolve) => markers.set(token, resolve));
+      await admin.echo(token);
+      await seen;
+      markers.delete(token);
+    };
     const statements: Record<Pipeline, number> = { noop: 0, baseline: 0, real: 0 };
     let realStatements: string[] = [];
     for (const p of ["noop", "baseline", "real"] as const) {
       current = p;
-      await drain(p === "noop" ? noopEnv : env, p, MONITORED, "mon", (ph) => {
+      await drain(p === "noop" ? noopEnv : env, p, MONITORED, "mon", async (ph) => {
+        if (ph === null) await flush();
         phase = ph;
         if (ph === "process") Object.assign(sql, { on: true, count: 0, first: [] });
         if (ph === null && sql.on) {
@@ -440,6 +455,8 @@ async function main(): Promise<void> {
     const markdown = `## Reminders (\`npm run bench:reminders\`)
 
 ${machineLine()}
+Load average (1 min) at start and end: ${loadAtStart.toFixed(1)} and ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (the machine is
+shared with other runs: absolute rates swing between runs; the side-by-side ratio is the figure to read).
 A Redis server of the benchmark's own (\`redis-server\` started by it, nothing kept on disk) and a
 database of its own on the shared MariaDB; the same concurrency (${CONCURRENCY}, REMINDER_CONCURRENCY's
 default) for the three workers, interleaved run by run; medians of ${RUNS} runs. Every job is a
@@ -462,7 +479,11 @@ per job (counted on the monitored run): baseline ${statements.baseline.toFixed(1
       1,
     )} (one transaction, one commit, like the baseline's autocommit). The statements of a real job, in order (five jobs run at once, so shapes are listed once):
 
-${[...new Set(realStatements.map((q) => (q.length > 110 ? `${q.slice(0, 107)}...` : q)))]
+${[
+  ...new Set(
+    realStatements.map((q) => q.replace(/`/g, "")).map((q) => (q.length > 110 ? `${q.slice(0, 107)}...` : q)),
+  ),
+]
   .map((q) => `- \`${q}\``)
   .join("\n")}
 
