@@ -89,6 +89,7 @@ export async function startWorkers(config: Config, ds: DataSource, logger: Logge
       mailer: createMailer(config.mail),
       webhookRetry: config.webhooks,
       live: (events) => live.publish(events),
+      calendarCacheMs: 60_000,
       logger,
     },
     { config, concurrency: config.reminders.concurrency },

@@ -12,6 +12,12 @@ export interface MailMessage {
   text: string;
   /** The same body as HTML, already escaped. */
   html: string;
+  /**
+   * What makes this message unique (letters, digits, '.', '-', '_'): its Message-ID becomes
+   * `<idKey@domain of MAIL_FROM>`, the same every time it is sent, so a mail server or client that
+   * drops a repeated Message-ID drops the one repeat a crash can cause (deliver-email.ts).
+   */
+  idKey?: string;
 }
 
 export interface Mailer {
@@ -30,6 +36,18 @@ export interface MailSettings {
 /** Timeouts short enough that a stuck server fails the job (BullMQ retries it) instead of hanging it. */
 const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 };
 
+/** The domain of a From header (`"Name" <a@b.vn>` or `a@b.vn`); "localhost" when it has none. */
+export function fromDomain(from: string): string {
+  const address = /<([^>]*)>/.exec(from)?.[1] ?? from;
+  const domain = address.slice(address.lastIndexOf("@") + 1).trim();
+  return /^[A-Za-z0-9.-]+$/.test(domain) ? domain : "localhost";
+}
+
+/** The Message-ID of a message keyed `idKey`. */
+export function messageIdOf(idKey: string, from: string): string {
+  return `<${idKey.replace(/[^A-Za-z0-9._-]/g, "_")}@${fromDomain(from)}>`;
+}
+
 /** A mailer for `settings`, or null when no SMTP server is configured. */
 export function createMailer(settings: MailSettings): Mailer | null {
   if (!settings.smtpUrl) return null;
@@ -42,6 +60,7 @@ export function createMailer(settings: MailSettings): Mailer | null {
         subject: m.subject,
         text: m.text,
         html: m.html,
+        ...(m.idKey ? { messageId: messageIdOf(m.idKey, settings.from) } : {}),
       });
       // nodemailer resolves when at least one recipient was accepted; ours is the only one.
       if (info.rejected.length > 0) throw new Error(`SMTP server rejected the recipient`);

@@ -11,10 +11,16 @@
  *    nothing (or, if that run failed and rolled back, claims it and sends).
  *  - The server refuses or is away: the transaction rolls back, no row is left, the job throws and
  *    BullMQ's retry (with backoff) sends it later.
+ *  - The process dies while the SMTP exchange is in progress, before the server answered the
+ *    message's DATA: the server has not accepted it, the claim rolls back with the connection, and
+ *    the job (stalled, back on the queue) sends it once (test/reminders/kill-drill.test.ts).
  *  - The process dies after the server accepted the message but before the commit: the claim rolls
- *    back with the connection and a retry sends the e-mail a second time. That window (a commit's
- *    round trip) is the only duplicate possible; the opposite choice (commit the claim first) would
- *    lose the e-mail instead, and a missed deadline reminder costs more than a repeated one.
+ *    back with the connection and a retry sends the e-mail a second time. That window (from the
+ *    server's 250 to the commit's round trip) is the only duplicate possible; the opposite choice
+ *    (commit the claim first) would lose the e-mail instead, and a missed deadline reminder costs
+ *    more than a repeated one. The repeat carries the same Message-ID
+ *    (`<rem-<assignment>-<kind>-<due date>-u<user>@<MAIL_FROM's domain>>`), so a server or mail
+ *    client that drops duplicate Message-IDs shows it once.
  * The transaction is open only for one SMTP exchange (bounded by the mailer's timeouts).
  */
 import type { DataSource } from "typeorm";
@@ -30,6 +36,14 @@ export interface EmailReminder {
   dueDate: string;
   recipientUserIds: number[];
   text: ReminderText;
+}
+
+/** rem-<assignment>-<kind>-<due date>-u<user>: the same for every send of one delivery. */
+export function emailIdKey(
+  r: Pick<EmailReminder, "assignmentId" | "kind" | "dueDate">,
+  userId: number,
+): string {
+  return `rem-${r.assignmentId}-${r.kind}-${r.dueDate}-u${userId}`;
 }
 
 /**
@@ -58,7 +72,7 @@ export async function deliverByEmail(ds: DataSource, mailer: Mailer, r: EmailRem
           [r.assignmentId, r.kind, r.dueDate, userId, DeliveryChannel.EMAIL],
         );
         if (res.affectedRows !== 1) return false;
-        await mailer.sendMail({ to, ...message });
+        await mailer.sendMail({ to, ...message, idKey: emailIdKey(r, userId) });
         return true;
       });
       if (delivered) sent.push(userId);

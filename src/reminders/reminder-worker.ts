@@ -20,6 +20,7 @@ import {
 import { reconcilePreferenceEmails } from "./preferences/reconcile-preferences";
 import { handleSendDigest } from "./preferences/send-digest.job";
 import { handleSendReminderEmail } from "./preferences/send-reminder-email.job";
+import { countGivenUp } from "./reminder-metrics";
 import {
   createReminderQueue,
   enqueueOn,
@@ -42,6 +43,13 @@ export interface ReminderWorkerOptions {
   queue: ReminderQueue;
   /** false: call worker.run() yourself. */
   autorun?: boolean;
+  /**
+   * BullMQ's job lock (default 30 s) and how often stalled jobs are looked for (default 30 s): a
+   * job whose worker died (SIGKILL, a lost machine) goes back to the queue within about the sum.
+   * Tests shorten them; production keeps the defaults.
+   */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 /** Routes a job to its handler by name; the only place a payload is read as its name's type. */
@@ -51,12 +59,11 @@ export function processReminderJob(reminderDeps: ReminderDeps, queue: ReminderQu
     ...reminderDeps,
     enqueueWebhooks:
       reminderDeps.enqueueWebhooks ??
-      ((ids) =>
-        enqueueWebhookDeliveries(
-          queue,
-          ids,
-          reminderDeps.webhookRetry ?? { maxAttempts: 5, backoffMs: 1000 },
-        )),
+      ((ids, opts) =>
+        enqueueWebhookDeliveries(queue, ids, {
+          ...(reminderDeps.webhookRetry ?? { maxAttempts: 5, backoffMs: 1000 }),
+          retry: opts?.retry,
+        })),
     enqueuePreferenceJobs,
   };
   /** Not its time yet: the same job waits again until `fireAt` (then DelayedError tells BullMQ). */
@@ -152,14 +159,28 @@ export function createReminderWorker(deps: ReminderDeps, opts: ReminderWorkerOpt
       prefix: queuePrefix(opts.config),
       concurrency: opts.concurrency,
       autorun: opts.autorun ?? true,
+      ...(opts.lockDurationMs === undefined ? {} : { lockDuration: opts.lockDurationMs }),
+      ...(opts.stalledIntervalMs === undefined ? {} : { stalledInterval: opts.stalledIntervalMs }),
     },
   );
   worker.on("failed", (job, err) => {
-    const final = job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true;
-    jobFailures.inc({ queue: QUEUE_NAMES.reminders, job: job?.name ?? "unknown", final: String(final) });
-    deps.logger?.warn(
-      { jobId: job?.id, name: job?.name, attempts: job?.attemptsMade, final, err },
-      "reminder job failed",
+    const gaveUp = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+    jobFailures.inc({ queue: QUEUE_NAMES.reminders, job: job?.name ?? "unknown", final: String(gaveUp) });
+    if (!gaveUp) {
+      deps.logger?.warn(
+        { jobId: job?.id, name: job?.name, attempts: job?.attemptsMade, err },
+        "reminder job failed",
+      );
+      return;
+    }
+    // The last attempt: BullMQ keeps the job (failed set, 7 days) and retries it no more. For a
+    // send-reminder that means the in-app part is delivered but an e-mail is not: say it loudly.
+    countGivenUp(job.name);
+    deps.logger?.error(
+      { jobId: job.id, name: job.name, attempts: job.attemptsMade, data: job.data, err },
+      job.name === SEND_REMINDER
+        ? "reminder e-mail undelivered after every retry (in-app delivered); the job stays in the failed set"
+        : "reminder job failed for good; it stays in the failed set",
     );
   });
   worker.on("error", (err) => deps.logger?.error({ err }, "reminder worker error"));

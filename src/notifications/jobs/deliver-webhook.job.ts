@@ -1,11 +1,12 @@
 /**
  * deliver-webhook: POST one webhook_delivery row to its subscription's URL (webhook-post.ts).
- * The handler re-reads the row and does nothing when it is no longer pending or its subscription
+ * The handler re-reads the row under a lock and does nothing when it is no longer pending or its subscription
  * is gone or inactive. A non-2xx answer (or none within the timeout) throws, so BullMQ retries it
  * with exponential backoff; the last attempt marks the row failed (failedWebhookDeliveries lists
  * it, retryWebhookDelivery puts it back on the queue).
  */
 import type { DataSource } from "typeorm";
+import { withTransaction } from "../../db/transaction";
 import type { Logger } from "../../shared/logger";
 import { countDelivery } from "../../shared/metrics";
 import { WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription } from "../webhook.entity";
@@ -59,46 +60,62 @@ export async function handleDeliverWebhook(
   p: DeliverWebhookPayload,
   attempt: AttemptInfo,
 ): Promise<DeliverWebhookResult> {
-  const delivery = await deps.ds.getRepository(WebhookDelivery).findOneBy({ id: Number(p.deliveryId) });
-  if (!delivery) return skipped("gone");
-  if (delivery.status !== WebhookDeliveryStatus.PENDING) return skipped("not_pending");
-  const sub = await deps.ds.getRepository(WebhookSubscription).findOneBy({ id: delivery.subscriptionId });
-  if (!sub || !sub.active) return skipped("inactive");
+  // The row stays locked (FOR UPDATE) while the receiver is called and until the outcome is
+  // written: a second run of the same delivery (a duplicated, retried or stalled job, another
+  // worker) waits, then finds it no longer pending and posts nothing. Only a crash after the
+  // receiver answered 2xx and before the commit can repeat a POST; the X-NTM-Delivery header is
+  // the same on the repeat, for receivers to drop it.
+  const outcome = await withTransaction(deps.ds, async ({ manager }) => {
+    const delivery = await manager
+      .getRepository(WebhookDelivery)
+      .createQueryBuilder("d")
+      .where("d.id = :id", { id: Number(p.deliveryId) })
+      .setLock("pessimistic_write")
+      .getOne();
+    if (!delivery) return { status: "skipped", reason: "gone" } as const;
+    if (delivery.status !== WebhookDeliveryStatus.PENDING)
+      return { status: "skipped", reason: "not_pending" } as const;
+    const sub = await manager.getRepository(WebhookSubscription).findOneBy({ id: delivery.subscriptionId });
+    if (!sub || !sub.active) return { status: "skipped", reason: "inactive" } as const;
 
-  const body = JSON.stringify({
-    id: delivery.id,
-    event: delivery.event,
-    occurredAt: delivery.createdAt.toISOString(),
-    data: delivery.payload,
+    const body = JSON.stringify({
+      id: delivery.id,
+      event: delivery.event,
+      occurredAt: delivery.createdAt.toISOString(),
+      data: delivery.payload,
+    });
+    const result = await postWebhook(
+      { url: sub.url, secret: sub.secret, deliveryId: delivery.id, event: delivery.event, body },
+      deps.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
+    );
+    const last = attempt.attemptsMade + 1 >= attempt.maxAttempts;
+    const status = result.ok
+      ? WebhookDeliveryStatus.SUCCEEDED
+      : last
+        ? WebhookDeliveryStatus.FAILED
+        : WebhookDeliveryStatus.PENDING;
+    const nextAttemptAt =
+      result.ok || last ? null : new Date(Date.now() + attempt.backoffMs * 2 ** attempt.attemptsMade);
+    await manager
+      .createQueryBuilder()
+      .update(WebhookDelivery)
+      .set({
+        status,
+        attempts: () => "attempts + 1",
+        lastStatusCode: result.statusCode,
+        lastError: result.ok ? null : result.error,
+        nextAttemptAt,
+      })
+      .where("id = :id", { id: delivery.id })
+      .execute();
+    return { status: "posted", deliveryId: delivery.id, result, last } as const;
   });
-  const result = await postWebhook(
-    { url: sub.url, secret: sub.secret, deliveryId: delivery.id, event: delivery.event, body },
-    deps.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
-  );
-  const last = attempt.attemptsMade + 1 >= attempt.maxAttempts;
-  const status = result.ok
-    ? WebhookDeliveryStatus.SUCCEEDED
-    : last
-      ? WebhookDeliveryStatus.FAILED
-      : WebhookDeliveryStatus.PENDING;
-  const nextAttemptAt =
-    result.ok || last ? null : new Date(Date.now() + attempt.backoffMs * 2 ** attempt.attemptsMade);
-  await deps.ds
-    .createQueryBuilder()
-    .update(WebhookDelivery)
-    .set({
-      status,
-      attempts: () => "attempts + 1",
-      lastStatusCode: result.statusCode,
-      lastError: result.ok ? null : result.error,
-      nextAttemptAt,
-    })
-    .where("id = :id AND status = :pending", { id: delivery.id, pending: WebhookDeliveryStatus.PENDING })
-    .execute();
+  if (outcome.status === "skipped") return skipped(outcome.reason);
+  const { result, last } = outcome;
   countDelivery("webhook", result.ok ? "sent" : "failed");
   if (result.ok) return { status: "succeeded", statusCode: result.statusCode };
   deps.logger?.warn(
-    { job: DELIVER_WEBHOOK, deliveryId: delivery.id, statusCode: result.statusCode, last },
+    { job: DELIVER_WEBHOOK, deliveryId: outcome.deliveryId, statusCode: result.statusCode, last },
     "webhook delivery failed",
   );
   if (last) return { status: "failed" };

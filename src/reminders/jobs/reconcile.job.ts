@@ -10,7 +10,7 @@ import { localDate } from "../../shared/clock";
 import { extensionReminderDays, extensionReminderKind } from "../extension-reminders";
 import { dueReminders } from "../ladder";
 import { reportReminders } from "../report-reminders";
-import { CATCH_UP_MS, type ReminderDeps } from "../reminder-deps";
+import { CATCH_UP_MS, type ReminderDeps, WEBHOOK_REQUEUE_AFTER_MS } from "../reminder-deps";
 import {
   deliveredReminders,
   loadCalendarExceptions,
@@ -47,6 +47,8 @@ export interface ReconcileResult {
   delivered: number;
   /** Send jobs handed to the queue (already queued ones are left as they are). */
   enqueued: number;
+  /** Pending webhook deliveries queued again (a full run only; see requeuePendingWebhooks). */
+  webhooksRequeued: number;
 }
 
 const PAGE = 500;
@@ -63,7 +65,7 @@ export async function handleReconcile(
   const to = now.getTime() + deps.lookaheadHours * 3600 * 1000;
   const until = localDate(new Date(to), deps.timeZone);
   const calendar = await loadCalendarExceptions(m);
-  const result: ReconcileResult = { assignments: 0, due: 0, delivered: 0, enqueued: 0 };
+  const result: ReconcileResult = { assignments: 0, due: 0, delivered: 0, enqueued: 0, webhooksRequeued: 0 };
 
   const reconcile = async (subjects: ReminderSubject[]) => {
     const ladders = await loadLadders(
@@ -161,6 +163,42 @@ export async function handleReconcile(
     result.delivered += due.length - missing.length;
     result.enqueued += missing.length;
   }
+  if (payload.assignmentId === undefined) result.webhooksRequeued = await requeuePendingWebhooks(deps);
   deps.logger?.info({ job: RECONCILE_REMINDERS, ...payload, ...result }, "reminders reconciled");
   return result;
+}
+
+/**
+ * Webhook deliveries are rows first and jobs second (written in the producer's transaction, queued
+ * after commit). When the enqueue failed (Redis down at that moment) or Redis lost the job, the row
+ * stays pending with nothing to send it: queue again every pending delivery untouched for
+ * `webhookRequeueAfterMs` and past its next attempt. The job id is the one its generation was
+ * queued under (webhook-<id>, or webhook-<id>-<attempts> after retryWebhookDelivery), so a job
+ * Redis still holds is not added twice; and a second job of one delivery posts nothing once the
+ * first succeeded (deliver-webhook locks the row and re-reads its status). Returns how many.
+ */
+async function requeuePendingWebhooks(deps: ReminderDeps): Promise<number> {
+  if (!deps.enqueueWebhooks) return 0;
+  const graceMs = deps.webhookRequeueAfterMs ?? WEBHOOK_REQUEUE_AFTER_MS;
+  const rows: Array<{ id: number | string; attempts: number | string }> = await deps.ds.query(
+    `SELECT id, attempts FROM webhook_delivery
+      WHERE status = 'pending' AND updated_at < NOW(3) - INTERVAL ? MICROSECOND
+        AND (next_attempt_at IS NULL OR next_attempt_at < ?)
+      ORDER BY id LIMIT 10000`,
+    [graceMs * 1000, new Date(Date.now() - graceMs)],
+  );
+  const byGeneration = new Map<number, number[]>();
+  for (const r of rows) {
+    const attempts = Number(r.attempts);
+    const ids = byGeneration.get(attempts) ?? [];
+    ids.push(Number(r.id));
+    byGeneration.set(attempts, ids);
+  }
+  for (const [retry, ids] of byGeneration) await deps.enqueueWebhooks(ids, { retry });
+  if (rows.length > 0)
+    deps.logger?.warn(
+      { job: RECONCILE_REMINDERS, webhooks: rows.length },
+      "pending webhook deliveries queued again",
+    );
+  return rows.length;
 }

@@ -31,8 +31,8 @@ import {
 } from "../report-reminders";
 import { findReminder, isReminderKind, REMINDABLE_STATUSES, type ReminderKind } from "../ladder";
 import { EARLY_TOLERANCE_MS, type ReminderDeps, STALE_AFTER_MS } from "../reminder-deps";
+import { calendarFor } from "../calendar-cache";
 import {
-  loadCalendarExceptions,
   loadExtension,
   loadLadders,
   loadSubject,
@@ -136,7 +136,7 @@ export async function handleSendReminder(
   if (!REMINDABLE_STATUSES.includes(subject.status)) return skip("not_remindable");
   if (subject.dueDate !== p.dueDate) return skip("deadline_moved");
 
-  const calendar = await loadCalendarExceptions(deps.ds.manager);
+  const calendar = await calendarFor(deps.ds, deps.calendarCacheMs);
   const ladder = (await loadLadders(deps.ds.manager, [subject.planId])).get(subject.planId)!;
   const until = addDays(localDate(now, deps.timeZone), 62);
   const rung = findReminder(p.kind, subject, ladder, calendar, { timeZone: deps.timeZone, until });
@@ -266,7 +266,7 @@ async function handleExtensionReminder(
   if (!subject) return skip("gone");
   if (!REMINDABLE_STATUSES.includes(subject.status)) return skip("not_remindable");
 
-  const calendar = await loadCalendarExceptions(deps.ds.manager);
+  const calendar = await calendarFor(deps.ds, deps.calendarCacheMs);
   const ladder = (await loadLadders(deps.ds.manager, [subject.planId])).get(subject.planId)!;
   const requestedOn = localDate(ext.requestedAt, deps.timeZone);
   const rung = extensionReminderOn(requestedOn, p.dueDate, ladder, calendar, deps.timeZone);
@@ -327,7 +327,7 @@ async function handleReportReminder(
   const subject = await loadSubject(deps.ds.manager, p.assignmentId);
   if (!subject) return skip("gone");
   if (!REMINDABLE_STATUSES.includes(subject.status)) return skip("not_remindable");
-  const calendar = await loadCalendarExceptions(deps.ds.manager);
+  const calendar = await calendarFor(deps.ds, deps.calendarCacheMs);
   const ladder = (await loadLadders(deps.ds.manager, [subject.planId])).get(subject.planId)!;
   const rung = reportReminderFor(reportRungOf(p.kind), p.dueDate, ladder, calendar, deps.timeZone);
   if (!rung) return skip("not_in_ladder");
