@@ -4,6 +4,7 @@ import { Identity1795969969492 } from "./1795969969492-Identity";
 import { Workflow1795971199704 } from "./1795971199704-Workflow";
 import { Reminders1795973368529 } from "./1795973368529-Reminders";
 import { Webhooks1795976213513 } from "./1795976213513-Webhooks";
+import { Rollup1795979450640 } from "./1795979450640-Rollup";
 
 /** Every migration, in order. Listed explicitly so the compiler checks them and no glob can miss one. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Workflow1795971199704,
   Reminders1795973368529,
   Webhooks1795976213513,
+  Rollup1795979450640,
 ];

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const service = await startWorkers(config, ds, logger);
   logger.info(
     {
-      queues: [QUEUE_NAMES.reminders],
+      queues: [QUEUE_NAMES.reminders, QUEUE_NAMES.rollup],
       prefix: config.redisPrefix,
       concurrency: config.reminders.concurrency,
     },

@@ -36,6 +36,7 @@ import { DEADLINE_RESOLVERS } from "../workflow/extension.resolver";
 import { NotificationResolver } from "../notifications/notification.resolver";
 import { REMINDER_RESOLVERS } from "../reminders/reminder-ladder.resolver";
 import { WebhookResolver } from "../notifications/webhook.resolver";
+import { PROGRESS_RESOLVERS } from "../rollup/progress.resolver";
 
 type ResolverClass = new () => object;
 
@@ -73,6 +74,7 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   NotificationResolver,
   ...REMINDER_RESOLVERS,
   WebhookResolver,
+  ...PROGRESS_RESOLVERS,
 ];
 
 let cached: Promise<GraphQLSchema> | null = null;

@@ -9,6 +9,7 @@ import { authenticate } from "../auth/authenticate";
 import type { Config } from "../config/env";
 import { type Clock, systemClock } from "../shared/clock";
 import { type Context, createContext, Loaders, type ReminderScheduler } from "../shared/context";
+import { createRollupQueue, createRollupScheduler, type RollupQueue } from "../rollup/rollup-queue";
 import {
   createReminderQueue,
   enqueueWebhookDeliveries,
@@ -39,6 +40,8 @@ export interface AppServer {
   apollo: ApolloServer<Context>;
   /** The queue the workflow schedules reminders on (after commit). */
   reminderQueue: ReminderQueue;
+  /** The queue progress roll-ups go on (after commit). */
+  rollupQueue: RollupQueue;
   /** Starts listening; resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
   /** Stops accepting requests, drains the in-flight ones, and closes. Safe to call twice. */
@@ -142,6 +145,9 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   // row pending and retryWebhookDelivery can send it later.
   const webhooks = (ids: readonly number[], opts: { retry?: number } = {}) =>
     enqueueWebhookDeliveries(reminderQueue, ids, { ...config.webhooks, ...opts });
+  // Progress roll-ups of the units a change touched; a refused enqueue is caught up by the nightly rebuild.
+  const rollupQueue = createRollupQueue(config, "producer");
+  const rollups = createRollupScheduler(rollupQueue);
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
     introspection: !production,
@@ -211,6 +217,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           ip,
           reminders,
           webhooks,
+          rollups,
         }),
     });
     const outHeaders: Record<string, string> = { "x-request-id": requestId };
@@ -263,6 +270,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     httpServer,
     apollo,
     reminderQueue,
+    rollupQueue,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -278,6 +286,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         });
         await apollo.stop();
         await reminderQueue.close();
+        await rollupQueue.close();
       })();
       return stopping;
     },

@@ -16,7 +16,7 @@ import { visibleTasks } from "../../tasks/task.queries";
 import { Unit } from "../../units/unit.entity";
 import { Assignment, AssignmentEvent, AssignmentRole } from "../assignment.entity";
 import { AssignmentStatus } from "../assignment.states";
-import { emitTaskEvent, remindAfterCommit } from "../assignment.store";
+import { emitTaskEvent, remindAfterCommit, rollUpAfterCommit } from "../assignment.store";
 import type { DelegatePayload, DelegateTaskInput } from "../workflow.types";
 
 const MAX_SUBTASKS = 200;
@@ -338,6 +338,7 @@ export async function delegateTask(
     const result = await write(uow.manager);
     if (result.userErrors.length === 0) {
       remindAfterCommit(ctx, uow, createdAssignmentIds);
+      rollUpAfterCommit(ctx, uow, createdAssignmentIds);
       await emitTaskEvent(ctx, uow, "assigned", createdAssignmentIds);
     }
     return result;
