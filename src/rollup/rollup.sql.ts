@@ -175,6 +175,7 @@ function levelSql(depth: number, p: RollupParams, only: readonly number[] | null
     ? `LEFT JOIN (SELECT a.unit_id, SUM(a.year = :year AND a.met) AS met, SUM(a.year = :year - 1 AND a.met) AS met_start,
           ${flagsSql(set.count)} AS flags
         FROM assessment a JOIN criterion c ON c.id = a.criterion_id AND c.set_id = ${set.id}
+        ${only ? "" : `JOIN admin_unit au ON au.id = a.unit_id AND au.depth = ${depth} AND au.path LIKE CONCAT(:scopePath, '%')`}
         WHERE a.year IN (:year, :year - 1) ${only ? `AND a.unit_id IN (${inList(only)})` : ""}
         GROUP BY a.unit_id) asm ON asm.unit_id = u.id`
     : "";
@@ -188,7 +189,9 @@ function levelSql(depth: number, p: RollupParams, only: readonly number[] | null
         MAX(${HELD_START} AND r.level = 'village_ntm') AS village_start,
         MAX(${HELD_NOW} AND r.level = 'district_ntm') AS district_ntm,
         MAX(${HELD_NOW} AND r.level = 'district_completion') AS completion
-      FROM recognition r WHERE 1 = 1 ${only ? `AND r.unit_id IN (${inList(only)})` : ""}
+      FROM recognition r
+      ${only ? "" : `JOIN admin_unit au ON au.id = r.unit_id AND au.depth = ${depth} AND au.path LIKE CONCAT(:scopePath, '%')`}
+      WHERE 1 = 1 ${only ? `AND r.unit_id IN (${inList(only)})` : ""}
       GROUP BY r.unit_id) rec ON rec.unit_id = u.id`;
   const children =
     depth < 3
