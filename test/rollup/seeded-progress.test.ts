@@ -39,7 +39,7 @@ describe("progress of the seeded Bắc Kạn 2022 plan", () => {
       { ds: app.db.ds, clock: app.clock, timeZone: app.db.config.timeZone },
       { config: app.db.config, schedule: false },
     );
-  });
+  }, 120_000);
   afterAll(async () => {
     await worker?.close();
     await app?.close();
