@@ -314,6 +314,13 @@ async function main(): Promise<void> {
       ].join("\n"),
     });
   } finally {
+    // The queues' keys live under this run's own prefix: remove them all.
+    for (let cursor = "0"; ;) {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${name}:*`, "COUNT", 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+      if (cursor === "0") break;
+    }
     await redis.quit().catch(() => undefined);
     await ds.destroy();
     await dropDatabase(config.database);
