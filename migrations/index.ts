@@ -8,6 +8,8 @@ import { NotificationPreferences1795979448794 } from "./1795979448794-Notificati
 
 import { CriteriaWorkflow1795978828684 } from "./1795978828684-CriteriaWorkflow";
 
+import { Rollup1795979450640 } from "./1795979450640-Rollup";
+
 /** Every migration, in order. Listed explicitly so the compiler checks them and no glob can miss one. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795968786060,
@@ -17,4 +19,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Webhooks1795976213513,
   CriteriaWorkflow1795978828684,
   NotificationPreferences1795979448794,
+
+  Rollup1795979450640,
 ];

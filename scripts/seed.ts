@@ -10,6 +10,8 @@ import { createDataSource, ensureDatabase } from "../src/db/data-source";
 import { seedBacKan2022 } from "../src/seed/bac-kan-2022";
 import { seedCalendar } from "../src/seed/calendar-vn";
 import { seedDemoUsers } from "../src/seed/demo-users";
+import { rebuildAllPlans } from "../src/rollup/rollup.service";
+import { systemClock } from "../src/shared/clock";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -30,7 +32,11 @@ async function main(): Promise<void> {
     const inserted = await seedBacKan2022(ds);
     const calendarDays = await seedCalendar(ds);
     const demoUsers = config.seedDemoUsers ? await seedDemoUsers(ds) : 0;
-    process.stdout.write(`${JSON.stringify({ database: name, inserted, calendarDays, demoUsers })}\n`);
+    // The dashboard reads the roll-up tables: fill them from what was just seeded.
+    const progressPlans = await rebuildAllPlans({ ds, clock: systemClock, timeZone: config.timeZone });
+    process.stdout.write(
+      `${JSON.stringify({ database: name, inserted, calendarDays, demoUsers, progressPlans })}\n`,
+    );
   } finally {
     await ds.destroy();
   }

@@ -34,7 +34,10 @@ async function main(): Promise<void> {
     );
   }
   const service = await startWorkers(config, ds, logger);
-  const unwatch = watchQueueDepth(service.queue.name, () => service.queue.getJobCounts());
+  const unwatchers = [service.reminders.queue, service.rollup.queue].map((q) =>
+    watchQueueDepth(q.name, () => q.getJobCounts()),
+  );
+  const unwatch = () => unwatchers.forEach((u) => u());
   // /health, /ready and /metrics for the container's health check and Prometheus (WORKER_METRICS_PORT).
   const probeRedis = createRedis(config.redisUrl);
   probeRedis.on("error", () => {});
@@ -51,7 +54,7 @@ async function main(): Promise<void> {
   if (ops) logger.info({ port: ops.port }, "worker health and metrics listening");
   logger.info(
     {
-      queues: [QUEUE_NAMES.reminders],
+      queues: [QUEUE_NAMES.reminders, QUEUE_NAMES.rollup],
       prefix: config.redisPrefix,
       concurrency: config.reminders.concurrency,
     },

@@ -6,6 +6,8 @@ import { createMailer } from "../notifications/email";
 import { createLivePublisher } from "../notifications/live";
 import { assertNoEviction, EvictionPolicyError } from "../queue/redis-policy";
 import { type ReminderService, startReminderService } from "../reminders/reminder-worker";
+import { rebuildAllPlans } from "../rollup/rollup.service";
+import { type RollupService, startRollupService } from "../rollup/rollup-worker";
 import { systemClock } from "../shared/clock";
 import type { Logger } from "../shared/logger";
 import { isDatabaseEmpty, seedBacKan2022 } from "../seed/bac-kan-2022";
@@ -47,6 +49,9 @@ export async function prepareDatabase(config: Config, logger: Logger): Promise<D
       const users = await seedDemoUsers(ds);
       logger.info({ users }, "demo users seeded (see README; never in production)");
     }
+    // Fill the roll-up tables so a fresh dashboard shows the seeded state at once.
+    const plans = await rebuildAllPlans({ ds, clock: systemClock, timeZone: config.timeZone });
+    logger.info({ plans }, "progress roll-up rebuilt");
   }
   // The working calendar (holidays, days off, worked Saturdays): idempotent, so every start adds
   // the days a newer release knows and the table lacks.
@@ -66,11 +71,17 @@ export async function prepareRedis(config: Config): Promise<void> {
   }
 }
 
+export interface Workers {
+  reminders: ReminderService;
+  rollup: RollupService;
+  close(): Promise<void>;
+}
+
 /**
- * Starts the reminder workers on `ds`, after checking that Redis keeps every key (an evicted job
+ * Starts the reminder and roll-up workers on `ds`, after checking that Redis keeps every key (an evicted job
  * is a lost reminder). Used by the worker process and, unless START_WORKERS=false, by the API's.
  */
-export async function startWorkers(config: Config, ds: DataSource, logger: Logger): Promise<ReminderService> {
+export async function startWorkers(config: Config, ds: DataSource, logger: Logger): Promise<Workers> {
   try {
     await assertNoEviction(config.redisUrl);
   } catch (err) {
@@ -79,7 +90,7 @@ export async function startWorkers(config: Config, ds: DataSource, logger: Logge
   }
   // New in-app notifications reach the API processes' live subscribers through Redis pub/sub.
   const live = createLivePublisher(config.redisUrl, config.redisPrefix, logger);
-  const service = await startReminderService(
+  const reminders = await startReminderService(
     {
       ds,
       clock: systemClock,
@@ -94,5 +105,17 @@ export async function startWorkers(config: Config, ds: DataSource, logger: Logge
     },
     { config, concurrency: config.reminders.concurrency },
   );
-  return { ...service, close: () => service.close().then(() => live.close()) };
+  const rollup = await startRollupService(
+    { ds, clock: systemClock, timeZone: config.timeZone },
+    { config, concurrency: 2, logger },
+  );
+  return {
+    reminders,
+    rollup,
+    async close() {
+      await rollup.close();
+      await reminders.close();
+      await live.close();
+    },
+  };
 }

@@ -41,6 +41,8 @@ import { PREFERENCE_RESOLVERS } from "../reminders/preferences/preferences.resol
 
 import { CRITERIA_WORKFLOW_RESOLVERS } from "../criteria/criteria-workflow.resolver";
 
+import { PROGRESS_RESOLVERS } from "../rollup/progress.resolver";
+
 type ResolverClass = new () => object;
 
 export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
@@ -81,6 +83,8 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   ...PREFERENCE_RESOLVERS,
 
   ...CRITERIA_WORKFLOW_RESOLVERS,
+
+  ...PROGRESS_RESOLVERS,
 ];
 
 /**

@@ -9,6 +9,7 @@ import { authenticate } from "../auth/authenticate";
 import type { Config } from "../config/env";
 import { type Clock, systemClock } from "../shared/clock";
 import { type Context, createContext, Loaders, type ReminderScheduler } from "../shared/context";
+import { createRollupQueue, createRollupScheduler, type RollupQueue } from "../rollup/rollup-queue";
 import {
   createReminderQueue,
   enqueueWebhookDeliveries,
@@ -51,6 +52,8 @@ export interface AppServer {
   apollo: ApolloServer<Context>;
   /** The queue the workflow schedules reminders on (after commit). */
   reminderQueue: ReminderQueue;
+  /** The queue progress roll-ups go on (after commit). */
+  rollupQueue: RollupQueue;
   /** Starts listening; resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
   /**
@@ -169,10 +172,15 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       enqueueWebhookDeliveries(reminderQueue, ids, { ...config.webhooks, ...opts, rid });
   // Observability (README "Deploy, observe and scale"): metrics, the request log, /ready, /admin.
   enableProcessMetrics();
-  const unwatchQueue = watchQueueDepth(reminderQueue.name, () => reminderQueue.getJobCounts());
   const notes = new RequestNotes();
   // Live notifications: Redis pub/sub shared by every process, graphql-ws on this server (below).
   const live = createLiveHub({ redisUrl: config.redisUrl, prefix: config.redisPrefix, redis, logger });
+  // Progress roll-ups of the units a change touched; a refused enqueue is caught up by the nightly rebuild.
+  const rollupQueue = createRollupQueue(config, "producer");
+  const rollups = createRollupScheduler(rollupQueue);
+  const unwatchQueues = [reminderQueue, rollupQueue].map((q) =>
+    watchQueueDepth(q.name, () => q.getJobCounts()),
+  );
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
     introspection: !production,
@@ -253,6 +261,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           reminders: remindersFor(requestId),
           webhooks: webhooksFor(requestId),
           live,
+          rollups,
         }),
     });
     const outHeaders: Record<string, string> = { "x-request-id": requestId };
@@ -272,7 +281,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     stopping: () => stopping !== null,
   });
   const handleMetrics = createMetricsHandler(config.ops);
-  const handleAdmin = createAdminHandler({ config, ds, clock, logger, queues: [reminderQueue] });
+  const handleAdmin = createAdminHandler({ config, ds, clock, logger, queues: [reminderQueue, rollupQueue] });
   const opsRoute = (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | null => {
     if (url.pathname === "/ready") return handleReady(req, res);
     if (url.pathname === "/metrics") return handleMetrics(req, res);
@@ -347,6 +356,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     httpServer,
     apollo,
     reminderQueue,
+    rollupQueue,
     listen(port = config.port, host = config.host) {
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -359,9 +369,10 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         await live.close();
         const drained = await drainer.drain(opts.timeoutMs ?? config.ops.shutdownTimeoutMs);
         if (!drained) logger.warn("shutdown: in-flight requests cut after the drain timeout");
-        unwatchQueue();
+        unwatchQueues.forEach((unwatch) => unwatch());
         await apollo.stop();
         await reminderQueue.close();
+        await rollupQueue.close();
       })();
       return stopping;
     },

@@ -20,6 +20,7 @@ import { Unit } from "../units/unit.entity";
 import { Notification } from "../notifications/notification.entity";
 import { ReminderDelivery } from "../reminders/reminder-delivery.entity";
 import { PlanReminderSettings } from "../reminders/reminder-settings.entity";
+import { ProgressFunding, ProgressOrg, ProgressSnapshot, ProgressUnit } from "../rollup/progress.entity";
 import { WebhookDelivery, WebhookSubscription } from "../notifications/webhook.entity";
 import {
   DeferredEmail,
@@ -68,4 +69,9 @@ export const ENTITIES = [
   NotificationPreferences,
   DigestDelivery,
   DeferredEmail,
+
+  ProgressUnit,
+  ProgressOrg,
+  ProgressFunding,
+  ProgressSnapshot,
 ];

@@ -7,6 +7,7 @@ import type { Config } from "../config/env";
 /** Queue names (no ':' allowed). */
 export const QUEUE_NAMES = {
   reminders: "reminders",
+  rollup: "rollup",
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 

@@ -165,6 +165,29 @@ export function remindAfterCommit(ctx: Context, uow: UnitOfWork, assignmentIds: 
   });
 }
 
+/**
+ * After `uow` commits, roll up the progress of the units whose organizations hold these
+ * assignments (src/rollup; one SELECT, then one Redis round trip). Never fails the change: a lost
+ * roll-up is caught up by the nightly rebuild.
+ */
+export function rollUpAfterCommit(ctx: Context, uow: UnitOfWork, assignmentIds: readonly number[]): void {
+  const rollups = ctx.rollups;
+  if (!rollups || assignmentIds.length === 0) return;
+  uow.afterCommit(async () => {
+    try {
+      const rows = (await ctx.ds.query(
+        `SELECT DISTINCT o.unit_id FROM assignment a JOIN organization o ON o.id = a.org_id WHERE a.id IN (${assignmentIds.map((id) => Number(id).toFixed(0)).join(",")})`,
+      )) as Array<{ unit_id: number }>;
+      await rollups.unitsChanged(
+        rows.map((r) => Number(r.unit_id)),
+        "assignment",
+      );
+    } catch {
+      // caught up by the nightly rebuild
+    }
+  });
+}
+
 /** The webhook event a status change is, if any: final report in, approved, sent back. */
 export function taskEventOf(to: AssignmentStatus): WebhookEvent | null {
   if (to === AssignmentStatus.REPORTED) return "reported";

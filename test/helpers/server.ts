@@ -103,6 +103,7 @@ export async function startTestApp(
     async close() {
       // Jobs the workflow scheduled under this test's own prefix go with it.
       await server.reminderQueue.obliterate({ force: true });
+      await server.rollupQueue.obliterate({ force: true });
       await server.stop();
       // Whatever else this test left in Redis (login throttling counters) carries its prefix too.
       for (let cursor = "0"; ;) {

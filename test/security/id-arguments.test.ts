@@ -35,6 +35,8 @@ import {
   type Tree,
 } from "../factories";
 import { startTestApp, type TestApp } from "../helpers/server";
+import { rebuildPlanProgress } from "../../src/rollup/rollup.service";
+import { writeSnapshot } from "../../src/rollup/rollup.sql";
 import { Attachment, ProgressReport, ReportingPeriodKind } from "../../src/workflow/report.entity";
 
 /**
@@ -321,6 +323,43 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
     );
     expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(["NOT_FOUND"]);
     expect(await reportState(assignmentId)).toEqual(before);
+  }
+
+  /** The plan's roll-up tables, filled as the scheduler would (and today's snapshot). */
+  async function progressBuilt() {
+    await rebuildPlanProgress({ ds: app.db.ds, clock: app.clock, timeZone: app.db.config.timeZone }, plan);
+    await writeSnapshot(app.db.ds.manager, plan, "2022-06-15");
+  }
+  async function foreignProgressHidden(f: Foreign) {
+    await progressBuilt();
+    const r = await as<{ u: { tasks: unknown; organizations: unknown[]; criteriaMet: number } }>(
+      `query($p: ID!, $u: ID!) { u: unitProgress(planId: $p, unitId: $u) { criteriaMet tasks { assignmentsTotal } organizations { tasks { overdue } } } }`,
+      { p: gid("Plan", plan), u: gid("Unit", f.unit) },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.u.tasks).toBeNull();
+    expect(r.data!.u.organizations).toEqual([]);
+  }
+  async function foreignChildrenHidden(f: Foreign) {
+    await progressBuilt();
+    const [unit] = await app.db.ds.query("SELECT parent_id FROM admin_unit WHERE id = ?", [f.unit]);
+    const r = await as<{ c: { nodes: Array<{ unit: { id: string }; tasks: unknown }> } }>(
+      `query($p: ID!, $u: ID!) { c: progressUnits(planId: $p, parentId: $u, first: 50) { nodes { unit { id } tasks { overdue } } } }`,
+      { p: gid("Plan", plan), u: gid("Unit", Number(unit.parent_id)) },
+    );
+    expect(r.errors).toBeUndefined();
+    const foreignNode = r.data!.c.nodes.find((n) => n.unit.id === gid("Unit", f.unit));
+    expect(foreignNode).toBeDefined();
+    expect(foreignNode!.tasks).toBeNull();
+  }
+  async function foreignSnapshotHidden(f: Foreign) {
+    await progressBuilt();
+    const r = await as<{ s: Array<{ tasks: unknown }> }>(
+      `query($p: ID!, $u: ID!) { s: progressSnapshots(planId: $p, unitId: $u, from: "2022-06-01", to: "2022-06-30") { date tasks { overdue } } }`,
+      { p: gid("Plan", plan), u: gid("Unit", f.unit) },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.s.map((e) => e.tasks)).toEqual([null]);
   }
 
   /** One probe per ID argument ("Type.field.argument" or "InputType.field"), run for both foreign places. */
@@ -880,6 +919,35 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
         { fromPlanId: gid("Plan", plan), toPlanId: gid("Plan", later.id) },
         ["FORBIDDEN"],
       );
+    },
+
+    // Progress figures: criteria figures are reference data (readable by all); the task side of a
+    // foreign unit must stay hidden (null), and only coordinators may rebuild.
+    "Query.planProgress.planId": async () => {
+      await progressBuilt();
+      const r = await as<{ p: { scope: { tasks: unknown } } }>(
+        `query($p: ID!) { p: planProgress(planId: $p) { scope { tasks { assignmentsTotal } } targets { actual } } }`,
+        { p: gid("Plan", plan) },
+      );
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.p.scope.tasks).toBeNull();
+    },
+    "Query.unitProgress.planId": (f) => foreignProgressHidden(f),
+    "Query.unitProgress.unitId": (f) => foreignProgressHidden(f),
+    "Query.progressUnits.planId": (f) => foreignChildrenHidden(f),
+    "Query.progressUnits.parentId": (f) => foreignChildrenHidden(f),
+    "Query.progressSnapshots.planId": (f) => foreignSnapshotHidden(f),
+    "Query.progressSnapshots.unitId": (f) => foreignSnapshotHidden(f),
+    "Mutation.rebuildProgress.planId": async () => {
+      await progressBuilt();
+      const before = await app.db.ds.query("SELECT unit_id, computed_at FROM progress_unit ORDER BY unit_id");
+      const r = await as(`mutation($p: ID!) { r: rebuildProgress(planId: $p) { userErrors { code } } }`, {
+        p: gid("Plan", plan),
+      });
+      expect(code(r)).toBe("FORBIDDEN");
+      expect(
+        await app.db.ds.query("SELECT unit_id, computed_at FROM progress_unit ORDER BY unit_id"),
+      ).toEqual(before);
     },
   };
 

@@ -7,7 +7,7 @@ import { type UserError, userError } from "../../shared/user-errors";
 import { Task } from "../../tasks/task.entity";
 import { Assignment, AssignmentEvent, AssignmentRole } from "../assignment.entity";
 import { FINAL_STATUSES } from "../assignment.states";
-import { loadAssignmentForWrite, remindAfterCommit } from "../assignment.store";
+import { loadAssignmentForWrite, remindAfterCommit, rollUpAfterCommit } from "../assignment.store";
 import { DeadlineExtension, DueDateChange, ExtensionStatus } from "../extension.entity";
 import { actsAsAssigner } from "../workflow.policy";
 import {
@@ -131,6 +131,11 @@ export async function decideExtension(ctx: Context, input: DecideExtensionArgs):
     );
     const assignment = await m.getRepository(Assignment).findOneByOrFail({ id: ext.assignmentId });
     remindAfterCommit(
+      ctx,
+      uow,
+      changes.map((c) => c.assignmentId),
+    );
+    rollUpAfterCommit(
       ctx,
       uow,
       changes.map((c) => c.assignmentId),

@@ -16,7 +16,7 @@ import { visibleTasks } from "../../tasks/task.queries";
 import { Unit } from "../../units/unit.entity";
 import { Assignment } from "../assignment.entity";
 import { AssignmentStatus } from "../assignment.states";
-import { emitTaskEvent, remindAfterCommit } from "../assignment.store";
+import { emitTaskEvent, remindAfterCommit, rollUpAfterCommit } from "../assignment.store";
 import { insertTaskWithAssignments } from "../task-writer";
 import type { DelegatePayload, DelegateTaskInput } from "../workflow.types";
 
@@ -308,6 +308,7 @@ export async function delegateTask(
     const result = await write(uow.manager);
     if (result.userErrors.length === 0) {
       remindAfterCommit(ctx, uow, createdAssignmentIds);
+      rollUpAfterCommit(ctx, uow, createdAssignmentIds);
       await emitTaskEvent(ctx, uow, "assigned", createdAssignmentIds);
     }
     return result;

@@ -10,6 +10,7 @@ import {
   emitTaskEvent,
   loadAssignmentForWrite,
   remindAfterCommit,
+  rollUpAfterCommit,
   taskEventOf,
   writeStatusChange,
 } from "../assignment.store";
@@ -142,6 +143,7 @@ export async function reviewReport(ctx: Context, input: ReviewReportInput): Prom
         },
       );
       remindAfterCommit(ctx, uow, [a.id]);
+      rollUpAfterCommit(ctx, uow, [a.id]);
       if (assignment !== a) await emitTaskEvent(ctx, uow, taskEventOf(assignment.status), [a.id]);
       return { report: after, assignment, userErrors: [] };
     });

@@ -10,6 +10,7 @@ import {
   loadAssignmentForWrite,
   emitTaskEvent,
   remindAfterCommit,
+  rollUpAfterCommit,
   taskEventOf,
   writeStatusChange,
 } from "../assignment.store";
@@ -137,6 +138,7 @@ export async function transitionAssignment(
       };
     }
     remindAfterCommit(ctx, uow, [a.id]);
+    rollUpAfterCommit(ctx, uow, [a.id]);
     await emitTaskEvent(ctx, uow, taskEventOf(after.status), [a.id]);
     return { assignment: after, userErrors: [] };
   });

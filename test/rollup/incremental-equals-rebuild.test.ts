@@ -1,0 +1,280 @@
+import fc from "fast-check";
+import type { DataSource } from "typeorm";
+import { CriteriaSetKind } from "../../src/criteria/criteria.enums";
+import { CriteriaSet } from "../../src/criteria/criteria-set.entity";
+import { Criterion } from "../../src/criteria/criterion.entity";
+import { createRollupQueue, createRollupScheduler, type RollupQueue } from "../../src/rollup/rollup-queue";
+import { rebuildPlanProgress } from "../../src/rollup/rollup.service";
+import { type RollupService, startRollupService } from "../../src/rollup/rollup-worker";
+import { FixedClock } from "../../src/shared/clock";
+import type { Unit } from "../../src/units/unit.entity";
+import { makeAssignment, makeOrg, makePlan, makeTask, makeTree, type Tree } from "../factories";
+import { createTestDb, type TestDb } from "../helpers/db";
+import { waitForIdle } from "./helpers";
+
+/**
+ * Random sequences of changes (assessments, recognitions, revocations, assignment states, units
+ * closing and reopening), each announced to the roll-up scheduler as the mutations do and
+ * processed by a real BullMQ worker, stopped and replaced by a new one mid-sequence, leave
+ * exactly the tables a full rebuild writes, table by table.
+ */
+type Change =
+  | { kind: "assess"; unit: number; criterion: number; year: number; met: boolean }
+  | { kind: "recognize"; unit: number; level: string; year: number | null; decided: string | null }
+  | { kind: "revoke"; pick: number; on: string }
+  | { kind: "assignment"; pick: number; status: string; completed: string | null; due: string | null }
+  | { kind: "closeUnit"; unit: number; closed: boolean };
+
+const TABLES: Record<string, string> = {
+  progress_unit: "SELECT * FROM progress_unit ORDER BY plan_id, unit_id",
+  progress_org: "SELECT * FROM progress_org ORDER BY plan_id, org_id",
+  progress_funding: "SELECT * FROM progress_funding ORDER BY plan_id, unit_id, source",
+};
+
+async function tables(ds: DataSource): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const [name, sql] of Object.entries(TABLES)) {
+    out[name] = ((await ds.query(sql)) as Array<Record<string, unknown>>).map(
+      ({ computed_at: _c, ...r }) => r,
+    );
+  }
+  return out;
+}
+
+describe("incremental roll-up equals a full rebuild", () => {
+  let db: TestDb;
+  let tree: Tree;
+  let units: Unit[];
+  let planId: number;
+  let queue: RollupQueue;
+  let worker: RollupService | null = null;
+  const clock = new FixedClock(new Date("2022-10-01T03:00:00Z"));
+  const criteria: Record<number, number[]> = {};
+  const assignmentIds: number[] = [];
+  const assignmentUnit = new Map<number, number>();
+
+  const deps = () => ({ ds: db.ds, clock, timeZone: db.config.timeZone });
+  const startWorker = () =>
+    startRollupService(deps(), { config: db.config, schedule: false, concurrency: 3 });
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    const ds = db.ds;
+    tree = await makeTree(ds, 2, 3, 2, "Cuộn");
+    units = [tree.province, ...tree.districts, ...tree.communes.flat(), ...tree.villages.flat(2)];
+    // A phường among the communes: outside the xã average.
+    await ds.query("UPDATE admin_unit SET type = 'phuong' WHERE id = ?", [tree.communes[1][2].id]);
+    for (const [depth, kind, n] of [
+      [1, CriteriaSetKind.DISTRICT, 2],
+      [2, CriteriaSetKind.COMMUNE, 4],
+      [3, CriteriaSetKind.VILLAGE, 3],
+    ] as const) {
+      const set = await ds.getRepository(CriteriaSet).save({
+        code: `P${kind}`,
+        kind,
+        name: kind,
+        decision: "QĐ thử",
+        periodStartYear: 2021,
+        criteriaCount: n,
+        sources: [],
+      });
+      criteria[depth] = [];
+      for (let no = 1; no <= n; no++) {
+        criteria[depth].push(
+          (await ds.getRepository(Criterion).save({ setId: set.id, no, name: `Tiêu chí ${no}`, sources: [] }))
+            .id,
+        );
+      }
+    }
+    const plan = await makePlan(ds, { scope: tree.province });
+    planId = plan.id;
+    const office = await makeOrg(ds, { unit: tree.province });
+    for (const u of [tree.province, ...tree.districts, ...tree.communes.flat()]) {
+      const org = u.id === tree.province.id ? office : await makeOrg(ds, { unit: u });
+      for (let i = 0; i < 2; i++) {
+        const task = await makeTask(ds, { plan, lead: org, dueDate: "2022-11-30" });
+        const a = await makeAssignment(ds, { task, org, assigner: office });
+        assignmentIds.push(a.id);
+        assignmentUnit.set(a.id, u.id);
+      }
+    }
+    await ds.query(
+      "INSERT INTO funding_allocation (plan_id, year, source, recipient_unit_id, amount_vnd, amount_qualifier, description, confidence) VALUES (?, 2022, 'provincial', ?, 1000, 'exact', 'x', 'confirmed'), (?, 2022, 'central_ntm', NULL, 5000, 'at_least', 'y', 'confirmed')",
+      [planId, tree.communes[0][1].id, planId],
+    );
+    queue = createRollupQueue(db.config, "producer");
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await queue?.obliterate({ force: true });
+    await queue?.close();
+    await db?.drop();
+  });
+
+  /** Writes one change straight to the tables; returns the unit whose roll-up it calls for. */
+  async function apply(c: Change): Promise<number | null> {
+    const ds = db.ds;
+    switch (c.kind) {
+      case "assess": {
+        const u = units[c.unit % units.length];
+        const list = criteria[u.depth];
+        if (!list) return null;
+        await ds.query(
+          `INSERT INTO assessment (unit_id, criterion_id, year, met, confidence) VALUES (?, ?, ?, ?, 'confirmed')
+           ON DUPLICATE KEY UPDATE met = VALUES(met)`,
+          [u.id, list[c.criterion % list.length], c.year, c.met ? 1 : 0],
+        );
+        return u.id;
+      }
+      case "recognize": {
+        const u = units[c.unit % units.length];
+        await ds.query(
+          "INSERT INTO recognition (unit_id, level, standard_year, decided_on, confidence) VALUES (?, ?, ?, ?, 'confirmed')",
+          [u.id, c.level, c.year, c.decided],
+        );
+        return u.id;
+      }
+      case "revoke": {
+        const rows = (await ds.query("SELECT id, unit_id FROM recognition ORDER BY id")) as Array<{
+          id: number;
+          unit_id: number;
+        }>;
+        if (rows.length === 0) return null;
+        const r = rows[c.pick % rows.length];
+        await ds.query("UPDATE recognition SET revoked_on = ? WHERE id = ?", [c.on, r.id]);
+        return Number(r.unit_id);
+      }
+      case "assignment": {
+        const id = assignmentIds[c.pick % assignmentIds.length];
+        await ds.query("UPDATE assignment SET status = ?, completed_on = ?, due_date = ? WHERE id = ?", [
+          c.status,
+          c.completed,
+          c.due,
+          id,
+        ]);
+        return assignmentUnit.get(id)!;
+      }
+      case "closeUnit": {
+        const u = tree.communes.flat()[c.unit % tree.communes.flat().length];
+        await ds.query("UPDATE admin_unit SET valid_to = ? WHERE id = ?", [
+          c.closed ? "2022-06-30" : null,
+          u.id,
+        ]);
+        return u.id;
+      }
+    }
+  }
+
+  const date = fc.constantFrom(
+    "2021-06-01",
+    "2022-03-10",
+    "2022-09-30",
+    "2022-10-01",
+    "2022-10-02",
+    "2023-01-15",
+  );
+  const change: fc.Arbitrary<Change> = fc.oneof(
+    fc.record({
+      kind: fc.constant("assess" as const),
+      unit: fc.nat(40),
+      criterion: fc.nat(5),
+      year: fc.constantFrom(2021, 2022),
+      met: fc.boolean(),
+    }),
+    fc.record({
+      kind: fc.constant("recognize" as const),
+      unit: fc.nat(40),
+      level: fc.constantFrom(
+        "ntm",
+        "advanced_ntm",
+        "model_ntm",
+        "village_ntm",
+        "district_ntm",
+        "district_completion",
+      ),
+      year: fc.option(fc.constantFrom(2020, 2021, 2022, 2023), { nil: null }),
+      decided: fc.option(date, { nil: null }),
+    }),
+    fc.record({ kind: fc.constant("revoke" as const), pick: fc.nat(20), on: date }),
+    fc.record({
+      kind: fc.constant("assignment" as const),
+      pick: fc.nat(40),
+      status: fc.constantFrom(
+        "assigned",
+        "accepted",
+        "in_progress",
+        "reported",
+        "approved",
+        "cancelled",
+        "paused",
+      ),
+      completed: fc.option(date, { nil: null }),
+      due: fc.option(date, { nil: null }),
+    }),
+    fc.record({ kind: fc.constant("closeUnit" as const), unit: fc.nat(10), closed: fc.boolean() }),
+  );
+
+  it("over random change sequences, with the worker replaced mid-sequence", async () => {
+    const scheduler = createRollupScheduler(queue);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(change, { minLength: 1, maxLength: 12 }),
+        fc.nat(12),
+        async (changes, restartAt) => {
+          const ds = db.ds;
+          // Each run starts from the same facts and a rebuilt roll-up.
+          await ds.query("DELETE FROM assessment");
+          await ds.query("DELETE FROM recognition");
+          await ds.query("UPDATE admin_unit SET valid_to = NULL");
+          await ds.query(
+            "UPDATE assignment SET status = 'accepted', completed_on = NULL, due_date = '2022-11-30'",
+          );
+          await rebuildPlanProgress(deps(), planId);
+          worker ??= await startWorker();
+          for (const [i, c] of changes.entries()) {
+            if (i === restartAt % changes.length) {
+              // Stop the worker (it finishes the job in hand) and go on without one for a while.
+              await worker?.close();
+              worker = null;
+            }
+            const unitId = await apply(c);
+            if (unitId !== null) await scheduler.unitsChanged([unitId], c.kind);
+            if (worker === null && i >= (restartAt % changes.length) + 1) worker = await startWorker();
+          }
+          worker ??= await startWorker();
+          await waitForIdle(queue);
+          const incremental = await tables(ds);
+          await rebuildPlanProgress(deps(), planId);
+          const rebuilt = await tables(ds);
+          for (const name of Object.keys(TABLES))
+            expect([name, incremental[name]]).toEqual([name, rebuilt[name]]);
+        },
+      ),
+      { numRuns: 25, seed: 20221001, endOnFailure: true },
+    );
+  }, 240_000);
+
+  it("collapses a burst of changes to one unit into one job", async () => {
+    await worker?.close();
+    worker = null;
+    const scheduler = createRollupScheduler(queue);
+    const commune = tree.communes[0][0];
+    await db.ds.query("DELETE FROM assessment");
+    await rebuildPlanProgress(deps(), planId);
+    for (let i = 0; i < criteria[2].length; i++) {
+      await db.ds.query(
+        "INSERT INTO assessment (unit_id, criterion_id, year, met, confidence) VALUES (?, ?, 2022, 1, 'confirmed')",
+        [commune.id, criteria[2][i]],
+      );
+      await Promise.all(Array.from({ length: 10 }, () => scheduler.unitsChanged([commune.id], "burst")));
+    }
+    expect(await queue.getJobCounts("waiting")).toEqual({ waiting: 1 });
+    worker = await startWorker();
+    await waitForIdle(queue);
+    const [row] = await db.ds.query(
+      "SELECT criteria_met FROM progress_unit WHERE plan_id = ? AND unit_id = ?",
+      [planId, commune.id],
+    );
+    expect(Number(row.criteria_met)).toBe(criteria[2].length);
+  });
+});

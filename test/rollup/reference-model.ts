@@ -1,0 +1,210 @@
+/**
+ * An independent, row-by-row JavaScript model of the roll-up rules (README "Progress roll-up and
+ * dashboard"), used by the tests to compute expected figures from the source tables without the
+ * roll-up's SQL.
+ */
+import type { DataSource } from "typeorm";
+
+export interface ModelFigures {
+  criteriaMet: number | null;
+  criteriaMetStart: number | null;
+  levelReached: string | null;
+  communesNtm: number;
+  communesNtmStart: number;
+  communesAdvancedNtm: number;
+  communesAdvancedNtmStart: number;
+  xaCount: number;
+  xaCriteriaSum: number;
+  communesGained: number;
+  villagesNtm: number;
+  villagesNtmStart: number;
+  districtsCompleted: number;
+  assignmentsTotal: number;
+  assignmentsDone: number;
+  overdue: number;
+  doneOnTime: number;
+  doneLate: number;
+}
+
+interface U {
+  id: number;
+  parent_id: number | null;
+  depth: number;
+  type: string;
+  path: string;
+  valid_from: string | null;
+  valid_to: string | null;
+}
+
+/** A DATE column as "YYYY-MM-DD" (mysql2 may hand it over as a Date at UTC midnight). */
+const d = (v: unknown): string | null =>
+  v === null || v === undefined
+    ? null
+    : v instanceof Date
+      ? v.toISOString().slice(0, 10)
+      : String(v).slice(0, 10);
+
+/** Expected figures per unit id for `planId`, on `today` (a local date). */
+export async function referenceModel(
+  ds: DataSource,
+  planId: number,
+  today: string,
+): Promise<Map<number, ModelFigures>> {
+  const [plan] = await ds.query(
+    "SELECT p.year, p.scope_unit_id, u.path FROM plan p JOIN admin_unit u ON u.id = p.scope_unit_id WHERE p.id = ?",
+    [planId],
+  );
+  const year = Number(plan.year);
+  const asOf = today < `${year}-12-31` ? today : `${year}-12-31`;
+  const start = `${year - 1}-12-31`;
+  const units = (
+    (await ds.query("SELECT id, parent_id, depth, type, path, valid_from, valid_to FROM admin_unit")) as U[]
+  )
+    .map((u) => ({
+      ...u,
+      id: Number(u.id),
+      depth: Number(u.depth),
+      valid_from: d(u.valid_from),
+      valid_to: d(u.valid_to),
+    }))
+    .filter(
+      (u) =>
+        u.path.startsWith(plan.path) &&
+        (u.valid_from === null || u.valid_from <= asOf) &&
+        (u.valid_to === null || u.valid_to >= asOf),
+    );
+  const sets = (await ds.query(
+    "SELECT id, kind, period_start_year s, period_end_year e FROM criteria_set ORDER BY period_start_year DESC, id DESC",
+  )) as Array<{ id: number; kind: string; s: number; e: number | null }>;
+  const setOf = (kind: string) =>
+    sets.find((s) => s.kind === kind && Number(s.s) <= year && (s.e === null || Number(s.e) >= year))?.id ??
+    null;
+  const setByDepth: Record<number, number | null> = {
+    1: setOf("district"),
+    2: setOf("commune"),
+    3: setOf("village"),
+  };
+  const assessments = (await ds.query(
+    "SELECT a.unit_id, a.year, a.met, c.set_id FROM assessment a JOIN criterion c ON c.id = a.criterion_id",
+  )) as Array<{ unit_id: number; year: number; met: number; set_id: number }>;
+  const recognitions = (await ds.query(
+    "SELECT unit_id, level, standard_year, decided_on, revoked_on FROM recognition",
+  )) as Array<{
+    unit_id: number;
+    level: string;
+    standard_year: number | null;
+    decided_on: unknown;
+    revoked_on: unknown;
+  }>;
+  const assignments = (await ds.query(
+    `SELECT a.status, a.due_date, a.completed_on, o.unit_id FROM assignment a JOIN task t ON t.id = a.task_id
+     JOIN organization o ON o.id = a.org_id WHERE t.plan_id = ?`,
+    [planId],
+  )) as Array<{ status: string; due_date: unknown; completed_on: unknown; unit_id: number }>;
+
+  const held = (unitId: number, levels: string[], at: "now" | "start") =>
+    recognitions.some((r) => {
+      if (Number(r.unit_id) !== unitId || !levels.includes(r.level)) return false;
+      const decided = d(r.decided_on);
+      const revoked = d(r.revoked_on);
+      const limitYear = at === "now" ? year : year - 1;
+      const limitDate = at === "now" ? asOf : start;
+      const inForce =
+        r.standard_year !== null
+          ? Number(r.standard_year) <= limitYear
+          : decided === null || decided <= limitDate;
+      const revokeCut = at === "now" ? today : start;
+      return inForce && (revoked === null || revoked > revokeCut);
+    });
+  const met = (u: U, y: number) => {
+    const set = setByDepth[u.depth];
+    if (!set) return null;
+    return assessments.filter(
+      (a) =>
+        Number(a.unit_id) === u.id && Number(a.year) === y && Number(a.set_id) === set && Number(a.met) === 1,
+    ).length;
+  };
+
+  const out = new Map<number, ModelFigures>();
+  for (const depth of [3, 2, 1, 0]) {
+    for (const u of units.filter((x) => x.depth === depth)) {
+      const m = met(u, year);
+      const ms = met(u, year - 1);
+      const NTM = ["ntm", "advanced_ntm", "model_ntm"];
+      const ADV = ["advanced_ntm", "model_ntm"];
+      let level: string | null = null;
+      if (depth === 2) {
+        level = held(u.id, ["model_ntm"], "now")
+          ? "model_ntm"
+          : held(u.id, ADV, "now")
+            ? "advanced_ntm"
+            : held(u.id, NTM, "now")
+              ? "ntm"
+              : null;
+      } else if (depth === 3) level = held(u.id, ["village_ntm"], "now") ? "village_ntm" : null;
+      else if (depth === 1) {
+        level = held(u.id, ["district_completion"], "now")
+          ? "district_completion"
+          : held(u.id, ["district_ntm"], "now")
+            ? "district_ntm"
+            : null;
+      }
+      const isXa = depth === 2 && u.type === "xa";
+      const f: ModelFigures = {
+        criteriaMet: m,
+        criteriaMetStart: ms,
+        levelReached: level,
+        communesNtm: depth === 2 && held(u.id, NTM, "now") ? 1 : 0,
+        communesNtmStart: depth === 2 && held(u.id, NTM, "start") ? 1 : 0,
+        communesAdvancedNtm: depth === 2 && held(u.id, ADV, "now") ? 1 : 0,
+        communesAdvancedNtmStart: depth === 2 && held(u.id, ADV, "start") ? 1 : 0,
+        xaCount: isXa ? 1 : 0,
+        xaCriteriaSum: isXa ? (m ?? 0) : 0,
+        communesGained: isXa && (m ?? 0) > (ms ?? 0) ? 1 : 0,
+        villagesNtm: depth === 3 && held(u.id, ["village_ntm"], "now") ? 1 : 0,
+        villagesNtmStart: depth === 3 && held(u.id, ["village_ntm"], "start") ? 1 : 0,
+        districtsCompleted: depth === 1 && held(u.id, ["district_completion"], "now") ? 1 : 0,
+        assignmentsTotal: 0,
+        assignmentsDone: 0,
+        overdue: 0,
+        doneOnTime: 0,
+        doneLate: 0,
+      };
+      for (const a of assignments.filter((x) => Number(x.unit_id) === u.id && x.status !== "cancelled")) {
+        const due = d(a.due_date);
+        const done = d(a.completed_on);
+        f.assignmentsTotal += 1;
+        if (a.status === "approved") {
+          f.assignmentsDone += 1;
+          if (due === null || (done !== null && done <= due)) f.doneOnTime += 1;
+          else f.doneLate += 1;
+        } else if (due !== null && today > due) f.overdue += 1;
+      }
+      for (const c of units.filter((x) => x.parent_id !== null && Number(x.parent_id) === u.id)) {
+        const cf = out.get(c.id);
+        if (!cf) continue;
+        for (const k of [
+          "communesNtm",
+          "communesNtmStart",
+          "communesAdvancedNtm",
+          "communesAdvancedNtmStart",
+          "xaCount",
+          "xaCriteriaSum",
+          "communesGained",
+          "villagesNtm",
+          "villagesNtmStart",
+          "districtsCompleted",
+          "assignmentsTotal",
+          "assignmentsDone",
+          "overdue",
+          "doneOnTime",
+          "doneLate",
+        ] as const) {
+          f[k] += cf[k];
+        }
+      }
+      out.set(u.id, f);
+    }
+  }
+  return out;
+}
