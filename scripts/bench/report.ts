@@ -21,11 +21,43 @@ export function projectRoot(from = __dirname): string {
   return dir;
 }
 
+/**
+ * A benchmark module's contract with `npm run bench` (scripts/bench/index.ts): each module
+ * scripts/bench/<name>.ts exports `run(): Promise<BenchSection>` and does not write the file itself
+ * when imported; index.ts runs the modules present on disk one after the other and writes each
+ * section with `writeSection`. A module's own `bench:<name>` script runs it alone (main guard:
+ * `if (require.main === module)`). A section that fails its goal sets `failed` (npm run bench
+ * then exits non-zero after writing every section).
+ */
+export interface BenchModule {
+  run(): Promise<BenchSection>;
+}
+
 export interface BenchSection {
   /** Marker name, e.g. "reminders". */
   name: string;
   /** Markdown body (starting with a `## ` heading). */
   markdown: string;
+  /** Set when a hard budget was exceeded (e.g. SQL statements per request): the run exits non-zero. */
+  failed?: string;
+}
+
+/** Runs one module as a script: writes its section, exits non-zero when it failed. */
+export function runAsScript(run: () => Promise<BenchSection>): void {
+  run()
+    .then((section) => {
+      writeSection(section);
+      process.stdout.write(`${section.markdown}\n`);
+      if (section.failed) {
+        process.stderr.write(`FAILED: ${section.failed}\n`);
+        process.exit(1);
+      }
+      process.exit(0);
+    })
+    .catch((err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    });
 }
 
 function versionOf(cmd: string, args: string[]): string {
