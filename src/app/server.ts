@@ -24,6 +24,8 @@ import type { Logger } from "../shared/logger";
 import { type AttachmentStore, DiskAttachmentStore } from "../workflow/attachment-storage";
 import { createAttachmentHandler } from "../workflow/attachment-upload";
 import { createTaskImportHandler, isTaskImportPath } from "../workflow/task-import.http";
+import { createProgressExportHandler, PROGRESS_EXPORT_PATH_RE } from "../reports/progress-export";
+import { loadProgressReport } from "../rollup/progress-report";
 
 import { enableProcessMetrics, watchQueueDepth } from "../shared/metrics";
 import { createAdminHandler } from "./admin";
@@ -217,13 +219,21 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     clock,
     store: deps.attachmentStore ?? new DiskAttachmentStore(config.attachments.dir),
   });
+  // The plan's progress as an Excel workbook, read from the rolled-up tables.
+  const handleProgressExport = createProgressExportHandler({
+    ds,
+    config,
+    logger,
+    clock,
+    loadReport: loadProgressReport,
+  });
   const handleTaskImport = createTaskImportHandler({
     config,
     ds,
     redis,
     logger,
     clock,
-    schedulers: (rid) => ({ reminders: remindersFor(rid), webhooks: webhooksFor(rid) }),
+    schedulers: (rid) => ({ reminders: remindersFor(rid), webhooks: webhooksFor(rid), rollups }),
   });
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => {
@@ -320,6 +330,10 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     }
     if (isTaskImportPath(url.pathname)) {
       void handleTaskImport(req, res, url, requestId);
+      return;
+    }
+    if (PROGRESS_EXPORT_PATH_RE.test(url.pathname)) {
+      void handleProgressExport(req, res, url, requestId);
       return;
     }
     if (url.pathname !== "/graphql") {

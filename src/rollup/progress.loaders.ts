@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { readFromReplica } from "../db/replica";
 import type { Context } from "../shared/context";
 import { ProgressFunding, ProgressOrg, ProgressUnit } from "./progress.entity";
 
@@ -28,13 +29,15 @@ function groupedLoader<T extends object>(
       async (keys) => {
         const groups = new Map<string, T[]>();
         for (const [planId, ids] of splitKeys(keys)) {
-          const rows = await ctx.ds
-            .getRepository(entity)
-            .createQueryBuilder("x")
-            .where("x.plan_id = :planId", { planId })
-            .andWhere(`x.${column} IN (:...ids)`, { ids })
-            .orderBy(order, "ASC")
-            .getMany();
+          const rows = await readFromReplica(ctx.ds, (m) =>
+            m
+              .getRepository(entity)
+              .createQueryBuilder("x")
+              .where("x.plan_id = :planId", { planId })
+              .andWhere(`x.${column} IN (:...ids)`, { ids })
+              .orderBy(order, "ASC")
+              .getMany(),
+          );
           for (const r of rows) groups.set(keyOf(r), [...(groups.get(keyOf(r)) ?? []), r]);
         }
         return keys.map((k) => groups.get(k) ?? []);
@@ -48,12 +51,14 @@ export const progressUnitByKey = (ctx: Context) =>
     async (keys) => {
       const found = new Map<string, ProgressUnit>();
       for (const [planId, ids] of splitKeys(keys)) {
-        const rows = await ctx.ds
-          .getRepository(ProgressUnit)
-          .createQueryBuilder("x")
-          .where("x.plan_id = :planId", { planId })
-          .andWhere("x.unit_id IN (:...ids)", { ids })
-          .getMany();
+        const rows = await readFromReplica(ctx.ds, (m) =>
+          m
+            .getRepository(ProgressUnit)
+            .createQueryBuilder("x")
+            .where("x.plan_id = :planId", { planId })
+            .andWhere("x.unit_id IN (:...ids)", { ids })
+            .getMany(),
+        );
         for (const r of rows) found.set(progressKey(r.planId, r.unitId), r);
       }
       return keys.map((k) => found.get(k) ?? null);

@@ -19,6 +19,7 @@ import { organizationById } from "../organizations/organization.loaders";
 import { Plan } from "../plans/plan.entity";
 import { planById, quotasByTarget, targetsByPlan } from "../plans/plan.loaders";
 import { type Context, requireViewer } from "../shared/context";
+import { readFromReplica } from "../db/replica";
 import { BadInputError, NotFoundError } from "../shared/errors";
 import { decodeId } from "../shared/ids";
 import { loadRequired } from "../shared/loaders";
@@ -108,12 +109,19 @@ export class ProgressResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<UnitProgressConnection> {
-    const qb = ctx.ds
-      .getRepository(ProgressUnit)
-      .createQueryBuilder("x")
-      .where("x.plan_id = :planId", { planId: decodeId("Plan", planGid, "planId") })
-      .andWhere("x.parent_id = :parentId", { parentId: decodeId("Unit", parentGid, "parentId") });
-    return pageOf(qb, page, selects(info, "totalCount"));
+    const planId = decodeId("Plan", planGid, "planId");
+    const parentId = decodeId("Unit", parentGid, "parentId");
+    return readFromReplica(ctx.ds, (m) =>
+      pageOf(
+        m
+          .getRepository(ProgressUnit)
+          .createQueryBuilder("x")
+          .where("x.plan_id = :planId", { planId })
+          .andWhere("x.parent_id = :parentId", { parentId }),
+        page,
+        selects(info, "totalCount"),
+      ),
+    );
   }
 
   @Query(() => UnitProgressConnection, {
@@ -128,12 +136,17 @@ export class ProgressResolver {
     if (!Number.isInteger(year) || year < 1900 || year > 2199) {
       throw new BadInputError("year must be between 1900 and 2199", "year");
     }
-    const qb = ctx.ds
-      .getRepository(ProgressUnit)
-      .createQueryBuilder("x")
-      .innerJoin(Plan, "p", "p.id = x.plan_id AND p.scope_unit_id = x.unit_id")
-      .where("p.year = :year", { year });
-    return pageOf(qb, page, selects(info, "totalCount"));
+    return readFromReplica(ctx.ds, (m) =>
+      pageOf(
+        m
+          .getRepository(ProgressUnit)
+          .createQueryBuilder("x")
+          .innerJoin(Plan, "p", "p.id = x.plan_id AND p.scope_unit_id = x.unit_id")
+          .where("p.year = :year", { year }),
+        page,
+        selects(info, "totalCount"),
+      ),
+    );
   }
 
   @Query(() => [ProgressSnapshotEntry], {
@@ -150,16 +163,17 @@ export class ProgressResolver {
     if (!(days >= 0 && days <= MAX_TREND_DAYS)) {
       throw new BadInputError(`to must be on or after from, at most ${MAX_TREND_DAYS} days later`, "to");
     }
-    const rows = await ctx.ds
-      .getRepository(ProgressSnapshot)
-      .createQueryBuilder("s")
-      .where("s.plan_id = :planId AND s.unit_id = :unitId", {
-        planId: decodeId("Plan", planGid, "planId"),
-        unitId: decodeId("Unit", unitGid, "unitId"),
-      })
-      .andWhere("s.snapshot_date BETWEEN :from AND :to", { from, to })
-      .orderBy("s.snapshot_date", "ASC")
-      .getMany();
+    const planId = decodeId("Plan", planGid, "planId");
+    const unitId = decodeId("Unit", unitGid, "unitId");
+    const rows = await readFromReplica(ctx.ds, (m) =>
+      m
+        .getRepository(ProgressSnapshot)
+        .createQueryBuilder("s")
+        .where("s.plan_id = :planId AND s.unit_id = :unitId", { planId, unitId })
+        .andWhere("s.snapshot_date BETWEEN :from AND :to", { from, to })
+        .orderBy("s.snapshot_date", "ASC")
+        .getMany(),
+    );
     return rows.map(snapshotOf);
   }
 
