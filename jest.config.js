@@ -10,6 +10,7 @@ module.exports = {
   transform: { "^.+\\.(t|j)s$": ["@swc/jest", swc] },
   transformIgnorePatterns: ["/node_modules/(?!jose/)"],
   setupFiles: ["<rootDir>/test/helpers/setup-env.ts"],
-  testTimeout: 30000,
+  // Generous: several suites start private MariaDB/Redis servers and worker processes.
+  testTimeout: 90000,
   maxWorkers: 2,
 };

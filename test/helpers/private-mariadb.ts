@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -45,6 +45,10 @@ export async function startPrivateMariaDb(
 ): Promise<PrivateMariaDb> {
   const dir = mkdtempSync(path.join(tmpdir(), "ntm-mariadb-"));
   const datadir = path.join(dir, "data");
+  // A tmpdir of its own: a starting server deletes leftover #sql files in its tmpdir, which breaks a
+  // bootstrap running at the same time in a shared /tmp.
+  const tmp = path.join(dir, "tmp");
+  mkdirSync(tmp);
   const port = await freePort();
   await run("mariadb-install-db", [
     "--no-defaults",
@@ -52,10 +56,12 @@ export async function startPrivateMariaDb(
     "--user=root",
     "--auth-root-authentication-method=normal",
     "--skip-test-db",
+    `--tmpdir=${tmp}`,
   ]);
   const args = [
     "--no-defaults",
     `--datadir=${datadir}`,
+    `--tmpdir=${tmp}`,
     `--port=${port}`,
     `--socket=${path.join(dir, "mysqld.sock")}`,
     `--pid-file=${path.join(dir, "mysqld.pid")}`,
