@@ -372,6 +372,18 @@ describe("the 2022 plan's targets, from the seeded end-2021 state to the Excel e
     await assess(level, 2022, 5, 5, true);
     await assess(fresh, 2022, 6, 4, false);
 
+    // Stored as recorded: who recorded each decision, and which needed the override.
+    const stored = (await ds.query(
+      `SELECT unit_id, level, criteria_override, recorded_by_org_id FROM recognition
+        WHERE decision_no LIKE '%/QĐ-UBND' AND recorded_by_org_id IS NOT NULL ORDER BY id`,
+    )) as Array<{ unit_id: number; level: string; criteria_override: number; recorded_by_org_id: number }>;
+    expect(stored.map((x) => [Number(x.unit_id), x.level, Number(x.criteria_override)])).toEqual([
+      [newNtm[0], "ntm", 0],
+      ...newNtm.slice(1).map((id) => [id, "ntm", 1]),
+      ...advanced.map((id) => [id, "advanced_ntm", 1]),
+      ...villages.map((v) => [v.id, "village_ntm", 1]),
+    ]);
+
     await waitForIdle(worker.queue, 60_000);
 
     // --- The dashboard ----------------------------------------------------------------------
@@ -467,10 +479,21 @@ describe("the 2022 plan's targets, from the seeded end-2021 state to the Excel e
     expect(model.get(advanced[0])!.levelReached).toBe("advanced_ntm");
 
     // --- The Excel export, read back ---------------------------------------------------------
-    const res = await fetch(`${app.url}/plans/${toGlobalId("Plan", planId)}/progress.xlsx?asOf=${TODAY}`, {
-      headers: { authorization: `Bearer ${coordinator}` },
-    });
+    const exportUrl = `${app.url}/plans/${toGlobalId("Plan", planId)}/progress.xlsx`;
+    const auth = { headers: { authorization: `Bearer ${coordinator}` } };
+    // A day without a snapshot (none is taken in this test) has no figures: 404, not a failure.
+    const noSnapshot = await fetch(`${exportUrl}?asOf=2022-09-01`, auth);
+    expect(noSnapshot.status).toBe(404);
+    expect(
+      ((await noSnapshot.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions
+        .code,
+    ).toBe("NOT_FOUND");
+    // Today (the default, or named) is the live roll-up.
+    const byDefault = await fetch(exportUrl, auth);
+    expect(byDefault.status).toBe(200);
+    const res = await fetch(`${exportUrl}?asOf=${TODAY}`, auth);
     expect(res.status).toBe(200);
+    expect(Buffer.from(await byDefault.arrayBuffer()).length).toBeGreaterThan(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
     const cell = (ws: ExcelJS.Worksheet, r: number, c: number) => ws.getRow(r).getCell(c).value;
@@ -486,7 +509,8 @@ describe("the 2022 plan's targets, from the seeded end-2021 state to the Excel e
       ]);
     });
     const unitsAt = HEADER_ROW + p.targets.length + 2;
-    const unitCells = (r: number) => [3, 4, 5, 6, 7, 8].map((c) => cell(summary, r, c));
+    const unitCells = (r: number) => [3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14].map((c) => cell(summary, r, c));
+    const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
     const unitExpected = (m: ModelFigures) => [
       m.xaCount,
       m.communesNtm,
@@ -494,6 +518,11 @@ describe("the 2022 plan's targets, from the seeded end-2021 state to the Excel e
       avg(m),
       m.communesGained,
       m.villagesNtm,
+      m.assignmentsTotal,
+      m.assignmentsDone,
+      m.overdue,
+      pct(m.assignmentsDone, m.assignmentsTotal) ?? 0,
+      pct(m.doneOnTime, m.doneOnTime + m.doneLate),
     ];
     expect(unitCells(unitsAt + 1)).toEqual(unitExpected(province));
     const districtRows = (await ds.query(
