@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import type { DataSource } from "typeorm";
 import { Organization } from "../../src/organizations/organization.entity";
+import { OrganizationKind } from "../../src/organizations/organization.enums";
 import {
   BY_DISTRICT_SHEET,
   COMMUNE_HEAD,
@@ -95,7 +96,7 @@ describe("the 2022 plan's targets, from the seeded end-2021 state to the Excel e
     if (known) return known;
     const org = await app.db.ds
       .getRepository(Organization)
-      .findOneByOrFail({ unitId, kind: "peoples_committee" as never });
+      .findOneByOrFail({ unitId, kind: OrganizationKind.PEOPLES_COMMITTEE });
     const token = await app.tokenFor(await makeUser(app.db.ds, { org, roles: [role] }));
     cache.set(unitId, token);
     return token;
