@@ -5,6 +5,7 @@ import type { Config } from "../config/env";
 import { coordinates } from "../plans/plan.policy";
 import { type Clock, localDate } from "../shared/clock";
 import { MAX_DATE, MIN_DATE } from "../shared/dates";
+import { NotFoundError } from "../shared/errors";
 import { parseGlobalId } from "../shared/ids";
 import type { Logger } from "../shared/logger";
 import type { ProgressReport } from "./progress-report.types";
@@ -99,6 +100,8 @@ export function createProgressExportHandler(deps: ProgressExportDeps) {
       });
       res.end(req.method === "HEAD" ? undefined : body);
     } catch (err) {
+      if (err instanceof NotFoundError)
+        return sendHttpError(req, res, requestId, 404, "NOT_FOUND", "No progress figures for that date");
       logger.error({ err, requestId }, "progress export failed");
       sendHttpError(req, res, requestId, 500, "INTERNAL_SERVER_ERROR", "Internal server error");
     }

@@ -44,8 +44,8 @@ function byCode(a: ProgressFigures, b: ProgressFigures): number {
 }
 
 /**
- * Loads the report of `planId`; `asOf` (YYYY-MM-DD) reads that day's snapshot instead of the live
- * figures. NOT_FOUND when the plan does not exist or has no figures (for that day).
+ * Loads the report of `planId`; `asOf` (YYYY-MM-DD) other than the live figures' own date reads
+ * that day's snapshot instead of the live figures. NOT_FOUND when the plan does not exist or has no figures (for that day).
  */
 export async function loadProgressReport(
   ds: DataSource,
@@ -54,13 +54,18 @@ export async function loadProgressReport(
 ): Promise<ProgressReport> {
   const plan = await ds.getRepository(Plan).findOne({ where: { id: planId } });
   if (!plan) throw new NotFoundError("Plan");
+  const live: ProgressFigures[] = await ds
+    .getRepository(ProgressUnit)
+    .createQueryBuilder("x")
+    .where("x.plan_id = :planId AND x.depth <= 2", { planId })
+    .getMany();
+  // The live figures describe their own date (today, or 31/12 once the plan year is over); only
+  // another date reads a daily snapshot. Today's snapshot is taken once a day and lags the live
+  // rows, or does not exist yet, so asking for "as of today" must not read it.
+  const liveAsOf = live.find((r) => r.unitId === plan.scopeUnitId)?.asOf;
   const rows: ProgressFigures[] =
-    asOf === undefined
-      ? await ds
-          .getRepository(ProgressUnit)
-          .createQueryBuilder("x")
-          .where("x.plan_id = :planId AND x.depth <= 2", { planId })
-          .getMany()
+    asOf === undefined || asOf === liveAsOf
+      ? live
       : await ds.getRepository(ProgressSnapshot).find({ where: { planId, snapshotDate: asOf } });
   const province = rows.find((r) => r.unitId === plan.scopeUnitId);
   if (!province) throw new NotFoundError("Plan progress");
