@@ -165,6 +165,8 @@ async function main(): Promise<void> {
     // 1. Full rebuild (every plan, every table).
     const [, rebuildMs] = await timed(() => rebuildAllPlans(deps));
     log(`full rebuild: ${ms(rebuildMs)}`);
+    // BENCH_ROLLUP_ONLY=rebuild: generation and the full rebuild only (no section written).
+    if (process.env.BENCH_ROLLUP_ONLY === "rebuild") return;
 
     // 2. Freshness under a steady stream of changes (about 20 a second, across provinces).
     const worker = await startRollupService(deps, { config, schedule: false, concurrency: 4 });
