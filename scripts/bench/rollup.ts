@@ -325,7 +325,9 @@ async function main(): Promise<void> {
     }
     await redis.quit().catch(() => undefined);
     await ds.destroy();
-    await dropDatabase(config.database);
+    // BENCH_ROLLUP_KEEP=1 leaves the generated database for EXPLAIN (drop it yourself).
+    if (process.env.BENCH_ROLLUP_KEEP === "1") process.stdout.write(`kept database ${name}\n`);
+    else await dropDatabase(config.database);
   }
 }
 
