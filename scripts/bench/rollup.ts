@@ -165,6 +165,8 @@ async function main(): Promise<void> {
     // 1. Full rebuild (every plan, every table).
     const [, rebuildMs] = await timed(() => rebuildAllPlans(deps));
     log(`full rebuild: ${ms(rebuildMs)}`);
+    // BENCH_ROLLUP_ONLY=rebuild: generation and the full rebuild only (no section written).
+    if (process.env.BENCH_ROLLUP_ONLY === "rebuild") return;
 
     // 2. Freshness under a steady stream of changes (about 20 a second, across provinces).
     const worker = await startRollupService(deps, { config, schedule: false, concurrency: 4 });
@@ -323,7 +325,9 @@ async function main(): Promise<void> {
     }
     await redis.quit().catch(() => undefined);
     await ds.destroy();
-    await dropDatabase(config.database);
+    // BENCH_ROLLUP_KEEP=1 leaves the generated database for EXPLAIN (drop it yourself).
+    if (process.env.BENCH_ROLLUP_KEEP === "1") process.stdout.write(`kept database ${name}\n`);
+    else await dropDatabase(config.database);
   }
 }
 

@@ -144,16 +144,33 @@ export const TIMELINESS_SQL = `CASE
   WHEN a.due_date <= :dueSoonLimit THEN 'due_soon'
   ELSE 'in_term' END`;
 
+/** The plan's non-cancelled assignments with their timeliness class on :today. */
+const CLASSED_ASSIGNMENTS = `SELECT a.status, a.org_id, ${TIMELINESS_SQL} AS cls FROM assignment a JOIN task t ON t.id = a.task_id
+          WHERE t.plan_id = :planId AND a.status <> 'cancelled'`;
+
+const TASK_SUMS = `COUNT(*) AS assignments_total, SUM(a.status = 'approved') AS assignments_done,
+      SUM(cls = 'in_term') AS in_term, SUM(cls = 'due_soon') AS due_soon, SUM(cls = 'overdue') AS overdue,
+      SUM(cls = 'done_on_time') AS done_on_time, SUM(cls = 'done_late') AS done_late, SUM(cls = 'no_deadline') AS no_deadline`;
+
+/**
+ * The full rebuild's task counters per organization, computed once per plan (one pass over its
+ * assignments) and read by every level and by progress_org, instead of one pass each.
+ */
+const ORG_TASKS = "rollup_org_tasks";
+
 /** Task counters grouped by `key` (o.unit_id or o.id) over the plan's non-cancelled assignments. */
 function taskCountsSql(key: string, filter: string): string {
-  return `SELECT ${key} AS k, COUNT(*) AS assignments_total, SUM(a.status = 'approved') AS assignments_done,
-      SUM(cls = 'in_term') AS in_term, SUM(cls = 'due_soon') AS due_soon, SUM(cls = 'overdue') AS overdue,
-      SUM(cls = 'done_on_time') AS done_on_time, SUM(cls = 'done_late') AS done_late, SUM(cls = 'no_deadline') AS no_deadline
-    FROM (SELECT a.status, a.org_id, ${TIMELINESS_SQL} AS cls FROM assignment a JOIN task t ON t.id = a.task_id
-          WHERE t.plan_id = :planId AND a.status <> 'cancelled') a
+  return `SELECT ${key} AS k, ${TASK_SUMS}
+    FROM (${CLASSED_ASSIGNMENTS}) a
     JOIN organization o ON o.id = a.org_id
     WHERE 1 = 1 ${filter}
     GROUP BY ${key}`;
+}
+
+/** Per unit, the same counters summed from the per-organization table of the full rebuild. */
+function unitTasksFromOrgsSql(): string {
+  return `SELECT unit_id AS k, ${TASK_COUNTERS.map((c) => `SUM(${c}) AS ${c}`).join(", ")}
+    FROM ${ORG_TASKS} GROUP BY unit_id`;
 }
 
 /** Per criterion flags, '1' / '0' / '-', for criteria 1..n of the set. */
@@ -199,7 +216,7 @@ function levelSql(depth: number, p: RollupParams, only: readonly number[] | null
           FROM progress_unit WHERE plan_id = :planId AND depth = ${depth + 1}
           ${only ? `AND parent_id IN (${inList(only)})` : ""} GROUP BY parent_id) ch ON ch.parent_id = u.id`
       : "";
-  const tasks = `LEFT JOIN (${taskCountsSql("o.unit_id", only ? `AND o.unit_id IN (${inList(only)})` : "")}) tk ON tk.k = u.id`;
+  const tasks = `LEFT JOIN (${only ? taskCountsSql("o.unit_id", `AND o.unit_id IN (${inList(only)})`) : unitTasksFromOrgsSql()}) tk ON tk.k = u.id`;
   const ch = (c: string) => (depth < 3 ? `COALESCE(ch.${c}, 0)` : "0");
   const own = (cond: string) => `(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
   const isCommune = depth === 2;
@@ -266,9 +283,12 @@ function levelSql(depth: number, p: RollupParams, only: readonly number[] | null
 }
 
 function orgSql(only: readonly number[] | null): string {
+  const source = only
+    ? `(${taskCountsSql("o.id", `AND o.unit_id IN (${inList(only)})`)})`
+    : `(SELECT org_id AS k, ${TASK_COUNTERS.join(", ")} FROM ${ORG_TASKS})`;
   return `INSERT INTO progress_org (plan_id, org_id, unit_id, ${TASK_COUNTERS.join(", ")}, computed_at)
     SELECT :planId, tk.k, o.unit_id, ${TASK_COUNTERS.map((c) => `tk.${c}`).join(", ")}, CURRENT_TIMESTAMP(3)
-    FROM (${taskCountsSql("o.id", only ? `AND o.unit_id IN (${inList(only)})` : "")}) tk
+    FROM ${source} tk
     JOIN organization o ON o.id = tk.k JOIN admin_unit u ON u.id = o.unit_id
     WHERE ${VALID_UNIT}`;
 }
@@ -311,10 +331,21 @@ async function run(m: EntityManager, sql: string, p: RollupParams): Promise<void
 
 /** Full rebuild of one plan: every table, every level, deepest first. Run it in a transaction. */
 export async function rebuildPlan(m: EntityManager, p: RollupParams): Promise<void> {
+  // A temporary table lives on the connection: `m` is the transaction's single connection.
+  await m.query(`DROP TEMPORARY TABLE IF EXISTS ${ORG_TASKS}`);
+  await run(
+    m,
+    `CREATE TEMPORARY TABLE ${ORG_TASKS} (PRIMARY KEY (org_id)) ENGINE = MEMORY
+     SELECT o.id AS org_id, o.unit_id, ${TASK_SUMS}
+     FROM (${CLASSED_ASSIGNMENTS}) a JOIN organization o ON o.id = a.org_id
+     GROUP BY o.id, o.unit_id`,
+    p,
+  );
   await m.query("DELETE FROM progress_unit WHERE plan_id = ?", [p.planId]);
   for (const depth of [3, 2, 1, 0]) await run(m, levelSql(depth, p, null), p);
   await m.query("DELETE FROM progress_org WHERE plan_id = ?", [p.planId]);
   await run(m, orgSql(null), p);
+  await m.query(`DROP TEMPORARY TABLE IF EXISTS ${ORG_TASKS}`);
   await m.query("DELETE FROM progress_funding WHERE plan_id = ?", [p.planId]);
   await run(m, fundingSql(null), p);
 }
