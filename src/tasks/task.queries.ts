@@ -70,6 +70,26 @@ function touchesSubtree(prefixSql: string): string {
                      WHERE ku.path LIKE ${prefixSql}))`;
 }
 
+/**
+ * True when every administrative unit lies under `prefixSql` (a province-wide viewer whose
+ * province is the whole tree). Uncorrelated, so MariaDB evaluates it once per statement.
+ */
+function coversAllUnits(prefixSql: string): string {
+  return `NOT EXISTS (SELECT 1 FROM admin_unit xu WHERE xu.path NOT LIKE ${prefixSql})`;
+}
+
+/**
+ * Tasks that touch any unit at all: every organization has a unit (organization.unit_id is NOT
+ * NULL, foreign keys on lead_org_id and task_cooperator.org_id), so this equals
+ * touchesSubtree(prefix) whenever coversAllUnits(prefix) — without joining admin_unit or
+ * organization: three primary-key probes per task instead of path checks.
+ */
+function touchesAnyUnit(): string {
+  return `(t.lead_org_id IS NOT NULL
+       OR EXISTS (SELECT 1 FROM task_unit tu0 WHERE tu0.task_id = t.id)
+       OR EXISTS (SELECT 1 FROM task_cooperator tc0 WHERE tc0.task_id = t.id))`;
+}
+
 /** Restricts `qb` (alias `t`) to what the viewer may read: the SQL twin of `canReadTask`. */
 export function applyTaskScope(
   qb: SelectQueryBuilder<Task>,
@@ -81,7 +101,11 @@ export function applyTaskScope(
     case "all":
       return qb;
     case "subtree":
-      return qb.andWhere(touchesSubtree(":scopePrefix"), { scopePrefix: `${scope.path}%` });
+      return qb.andWhere(
+        `((${coversAllUnits(":scopePrefix")} AND ${touchesAnyUnit()})
+          OR (NOT ${coversAllUnits(":scopePrefix")} AND ${touchesSubtree(":scopePrefix")}))`,
+        { scopePrefix: `${scope.path}%` },
+      );
     case "involvement":
       return qb.andWhere(
         `EXISTS (SELECT 1 FROM task a
