@@ -25,10 +25,17 @@ const serverId = async (run: (sql: string) => Promise<Array<{ id: number | strin
   Number((await run("SELECT @@server_id AS id"))[0].id);
 
 beforeAll(async () => {
-  [primary, replica] = await Promise.all([
+  const started = await Promise.allSettled([
     startPrivateMariaDb({ serverId: 1, binlog: true }),
     startPrivateMariaDb({ serverId: 2 }),
   ]);
+  // One failed to start: stop the other, or it outlives the test.
+  const failed = started.find((r) => r.status === "rejected");
+  if (failed) {
+    await Promise.all(started.map((r) => (r.status === "fulfilled" ? r.value.destroy() : undefined)));
+    throw failed.reason;
+  }
+  [primary, replica] = started.map((r) => (r as PromiseFulfilledResult<PrivateMariaDb>).value);
   await replicate(replica, primary);
   const config = loadConfig({
     ...process.env,
