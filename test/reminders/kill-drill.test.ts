@@ -233,10 +233,12 @@ describe("drill: SIGKILL in the middle of sending (real worker process, real SMT
       await waitFor(
         "the worker's transaction to wait for the lock",
         async () => {
+          // The worker's INSERT on the locked key cannot finish while the blocker holds it: seeing it
+          // in the process list is seeing it wait. (INNODB_TRX does not always list the waiting
+          // transaction on MariaDB 10.11, so the process list is the dependable witness.)
           const [row] = await db.ds.query(
-            `SELECT COUNT(*) AS c FROM information_schema.INNODB_TRX t
-               JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
-              WHERE t.trx_state = 'LOCK WAIT' AND p.DB = ?`,
+            `SELECT COUNT(*) AS c FROM information_schema.PROCESSLIST
+              WHERE DB = ? AND COMMAND = 'Query' AND INFO LIKE 'INSERT IGNORE INTO reminder_delivery%'`,
             [db.config.database.name],
           );
           return Number(row.c) > 0;
@@ -245,6 +247,8 @@ describe("drill: SIGKILL in the middle of sending (real worker process, real SMT
       );
       await kill9(first);
     } finally {
+      // Never leave this worker running into the next drill, even when the wait above failed.
+      if (first.child.exitCode === null && first.child.signalCode === null) first.child.kill("SIGKILL");
       // The blocker gives way; the killed worker's transaction is rolled back by the server.
       await blocker.rollbackTransaction();
       await blocker.release();
