@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { randomBytes } from "node:crypto";
 import type { DataSource, Logger } from "typeorm";
 import { loadConfig, type Config } from "../../src/config/env";
@@ -50,6 +51,28 @@ export async function createTestDb(opts: { migrate?: boolean } = {}): Promise<Te
     async drop() {
       if (ds.isInitialized) await ds.destroy();
       await dropDatabase(config.database);
+      await deleteRedisKeys(config.redisUrl, config.redisPrefix);
     },
   };
+}
+
+/**
+ * Deletes every Redis key under a test's prefix (its database name): the queues and schedulers a
+ * worker registered, throttling counters, whatever a child process left. Runs when the test's
+ * database is dropped, so no test leaves keys behind in the shared Redis.
+ */
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on("error", () => {});
+  try {
+    await redis.connect();
+    for (let cursor = "0"; ;) {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+      if (cursor === "0") break;
+    }
+  } finally {
+    redis.disconnect();
+  }
 }
