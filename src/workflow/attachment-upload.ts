@@ -5,14 +5,13 @@ import { TextDecoder } from "node:util";
 import type { Redis } from "ioredis";
 import type { DataSource } from "typeorm";
 import { recordAudit } from "../audit/audit";
-import { AuthenticationError, authenticate } from "../auth/authenticate";
+import { httpViewer, sendHttpError } from "../auth/http-request";
 import type { Config } from "../config/env";
 import { withTransaction } from "../db/transaction";
 import type { Clock } from "../shared/clock";
 import { createContext } from "../shared/context";
 import { parseGlobalId, toGlobalId } from "../shared/ids";
 import type { Logger } from "../shared/logger";
-import type { Viewer } from "../shared/viewer";
 import { type AttachmentStore, FileTooLargeError, type StoredFile } from "./attachment-storage";
 import { Attachment } from "./report.entity";
 import { visibleAttachmentById } from "./workflow.loaders";
@@ -50,15 +49,6 @@ export const ALLOWED_TYPES: Readonly<Record<string, Buffer | "utf8">> = {
 
 const MAX_FILE_NAME = 255;
 const ID_PATH_RE = /^\/attachments\/([A-Za-z0-9_-]{1,64})$/;
-
-type ErrorCode =
-  | "UNAUTHENTICATED"
-  | "BAD_REQUEST"
-  | "NOT_FOUND"
-  | "METHOD_NOT_ALLOWED"
-  | "PAYLOAD_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE"
-  | "INTERNAL_SERVER_ERROR";
 
 class ContentMismatchError extends Error {}
 class EmptyFileError extends Error {}
@@ -187,59 +177,11 @@ export function createAttachmentHandler(deps: AttachmentHandlerDeps) {
   const { config, ds, logger, clock, store } = deps;
   const maxBytes = config.attachments.maxBytes;
 
-  /**
-   * Answers with an error. When the request body is still arriving the connection is closed after
-   * the answer, rather than reading (perhaps 100 MiB of) a body nobody wants.
-   */
-  function fail(
-    req: IncomingMessage,
-    res: ServerResponse,
-    requestId: string,
-    status: number,
-    code: ErrorCode,
-    message: string,
-    headers: Record<string, string> = {},
-  ): void {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    const closing = !req.complete;
-    res.writeHead(status, {
-      "content-type": "application/json; charset=utf-8",
-      "x-request-id": requestId,
-      ...(closing ? { connection: "close" } : {}),
-      ...headers,
-    });
-    res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
-    if (closing) {
-      req.unpipe();
-      req.pause();
-      res.once("finish", () => {
-        setTimeout(() => {
-          if (!req.complete) req.socket.destroy();
-        }, 200).unref();
-      });
-    }
-  }
-
-  async function viewerOf(
-    req: IncomingMessage,
-    res: ServerResponse,
-    requestId: string,
-  ): Promise<Viewer | null> {
-    const unauthenticated = (message: string) => {
-      fail(req, res, requestId, 401, "UNAUTHENTICATED", message, { "www-authenticate": "Bearer" });
-      return null;
-    };
-    try {
-      const viewer = await authenticate(ds, config, req.headers.authorization, clock.now());
-      return viewer ?? unauthenticated(new AuthenticationError().message);
-    } catch (err) {
-      if (err instanceof AuthenticationError) return unauthenticated(err.message);
-      throw err;
-    }
-  }
+  // Errors answer in the shared JSON shape; a body still arriving is not read (the connection
+  // closes after the answer, rather than reading perhaps 100 MiB nobody wants).
+  const fail = sendHttpError;
+  const viewerOf = (req: IncomingMessage, res: ServerResponse, requestId: string) =>
+    httpViewer({ ds, config, clock }, req, res, requestId);
 
   async function upload(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const viewer = await viewerOf(req, res, requestId);
