@@ -11,6 +11,7 @@ import { handleSendReminder, type SendReminderPayload } from "../../src/reminder
 import { renderReminderEmail } from "../../src/reminders/render";
 import { seedCalendar } from "../../src/seed/calendar-vn";
 import { createTestDb, type TestDb } from "../helpers/db";
+import { parseMessage } from "./smtp-capture";
 import { deliveriesByUser, makeReminderWorld, reminderDeps, type ReminderWorld } from "./world";
 
 interface Received {
@@ -205,60 +206,3 @@ describe("reminders by e-mail (SMTP server in the test, MariaDB)", () => {
     expect(await emailRows(a.id)).toEqual([]);
   });
 });
-
-/** Just enough MIME for what nodemailer writes: headers (RFC 2047 words) and a multipart/alternative body. */
-function parseMessage(raw: string): { headers: Record<string, string>; text: string; html: string } {
-  const { headers, body } = splitPart(raw);
-  const boundary = /boundary="?([^";]+)"?/i.exec(headers["content-type"] ?? "")?.[1];
-  if (!boundary) throw new Error("not multipart");
-  const parts = body
-    .split(`--${boundary}`)
-    .slice(1, -1)
-    .map((p) => splitPart(p.replace(/^\r\n/, "")));
-  const partOf = (type: string) => {
-    const part = parts.find((x) => (x.headers["content-type"] ?? "").startsWith(type));
-    if (!part) throw new Error(`no ${type} part`);
-    return decodeBody(part.body, part.headers["content-transfer-encoding"] ?? "7bit");
-  };
-  return { headers, text: partOf("text/plain"), html: partOf("text/html") };
-}
-
-function splitPart(raw: string): { headers: Record<string, string>; body: string } {
-  const at = raw.indexOf("\r\n\r\n");
-  const head = raw.slice(0, at).replace(/\r\n[ \t]+/g, " ");
-  const headers: Record<string, string> = {};
-  for (const line of head.split("\r\n")) {
-    const colon = line.indexOf(":");
-    headers[line.slice(0, colon).trim().toLowerCase()] = decodeWords(line.slice(colon + 1).trim());
-  }
-  return { headers, body: raw.slice(at + 4) };
-}
-
-/** RFC 2047 encoded words (adjacent ones joined before decoding, as a character may span two). */
-function decodeWords(value: string): string {
-  return value.replace(/\?=\s+=\?/g, "?==?").replace(/((?:=\?utf-8\?[bq]\?[^?]*\?=)+)/gi, (run) => {
-    const bytes: Buffer[] = [];
-    for (const [, enc, data] of run.matchAll(/=\?utf-8\?([bq])\?([^?]*)\?=/gi))
-      bytes.push(enc.toLowerCase() === "b" ? Buffer.from(data, "base64") : qpBytes(data.replace(/_/g, " ")));
-    return Buffer.concat(bytes).toString("utf8");
-  });
-}
-
-function qpBytes(s: string): Buffer {
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === "=" && /^[0-9A-F]{2}$/i.test(s.slice(i + 1, i + 3))) {
-      out.push(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else out.push(...Buffer.from(s[i], "latin1"));
-  }
-  return Buffer.from(out);
-}
-
-function decodeBody(body: string, encoding: string): string {
-  const enc = encoding.toLowerCase();
-  if (enc === "base64") return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
-  if (enc === "quoted-printable")
-    return qpBytes(body.replace(/=\r\n/g, "")).toString("utf8").replace(/\r\n/g, "\n");
-  return body.replace(/\r\n/g, "\n");
-}
