@@ -2,6 +2,7 @@
  * The BullMQ queues and how to connect to them. Every queue's keys start with REDIS_PREFIX
  * ("<prefix>:<queue>:…"), so several deployments or test runs share one Redis without meeting.
  */
+import { Queue } from "bullmq";
 import type { Config } from "../config/env";
 
 /** Queue names (no ':' allowed). */
@@ -53,4 +54,23 @@ export function bullConnection(redisUrl: string, role: "worker" | "producer"): B
 /** The key prefix of every queue: REDIS_PREFIX. */
 export function queuePrefix(config: Pick<Config, "redisPrefix">): string {
   return config.redisPrefix;
+}
+
+/**
+ * Opens one of our queues under the configured prefix. `worker`: rides out Redis restarts (the
+ * worker process); `producer`: fails fast (inside an API request). Queue errors are reported by
+ * the command that failed, so the queue's own error event only keeps a lost connection from
+ * crashing the process.
+ */
+export function openQueue<Data, Name extends string>(
+  name: string,
+  config: Pick<Config, "redisUrl" | "redisPrefix">,
+  role: "worker" | "producer",
+): Queue<Data, unknown, Name> {
+  const queue = new Queue<Data, unknown, Name>(name, {
+    connection: bullConnection(config.redisUrl, role),
+    prefix: queuePrefix(config),
+  });
+  queue.on("error", () => {});
+  return queue;
 }

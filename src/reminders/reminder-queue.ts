@@ -6,7 +6,7 @@
 import { type Job, type JobsOptions, Queue } from "bullmq";
 import type { Config } from "../config/env";
 import type { UnitOfWork } from "../db/transaction";
-import { bullConnection, QUEUE_NAMES, queuePrefix } from "../queue/queues";
+import { openQueue, QUEUE_NAMES } from "../queue/queues";
 import { type EnqueueSendJobs, RECONCILE_REMINDERS, type ReconcilePayload } from "./jobs/reconcile.job";
 import { SEND_REMINDER, type SendReminderPayload } from "./jobs/send-reminder.job";
 import {
@@ -41,12 +41,7 @@ export function createReminderQueue(
   config: Pick<Config, "redisUrl" | "redisPrefix">,
   role: "worker" | "producer",
 ): ReminderQueue {
-  const queue: ReminderQueue = new Queue<ReminderJobData, unknown, ReminderJobName>(QUEUE_NAMES.reminders, {
-    connection: bullConnection(config.redisUrl, role),
-    prefix: queuePrefix(config),
-  });
-  queue.on("error", () => {}); // reported by the command that failed; keeps a lost connection from crashing
-  return queue;
+  return openQueue<ReminderJobData, ReminderJobName>(QUEUE_NAMES.reminders, config, role);
 }
 
 /** Adds one job; the compiler checks that `data` is the payload of `name`. */

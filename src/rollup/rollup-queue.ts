@@ -4,7 +4,7 @@
  */
 import { type JobsOptions, Queue } from "bullmq";
 import type { Config } from "../config/env";
-import { bullConnection, QUEUE_NAMES, queuePrefix } from "../queue/queues";
+import { openQueue, QUEUE_NAMES } from "../queue/queues";
 import type { RollupScheduler } from "../shared/context";
 import { REBUILD_PROGRESS, type RebuildProgressPayload } from "./jobs/rebuild-progress.job";
 import { ROLLUP_UNIT, rollupDedupId, type RollupUnitPayload } from "./jobs/rollup-unit.job";
@@ -23,12 +23,8 @@ export function createRollupQueue(
   config: Pick<Config, "redisUrl" | "redisPrefix">,
   role: "worker" | "producer",
 ): RollupQueue {
-  const queue: RollupQueue = new Queue<RollupJobData, unknown, RollupJobName>(QUEUE_NAMES.rollup, {
-    connection: bullConnection(config.redisUrl, role),
-    prefix: queuePrefix(config),
-  });
-  queue.on("error", () => {}); // a refused enqueue is caught up by the nightly rebuild
-  return queue;
+  // A refused enqueue is caught up by the nightly rebuild.
+  return openQueue<RollupJobData, RollupJobName>(QUEUE_NAMES.rollup, config, role);
 }
 
 const UNIT_JOB_OPTIONS: JobsOptions = {
