@@ -83,6 +83,20 @@ export async function loadSubject(m: EntityManager, assignmentId: number): Promi
   return rows[0] ? toSubject(rows[0]) : null;
 }
 
+/** Some assignments as they are now, by id (missing ones are left out); one statement. */
+export async function loadSubjects(
+  m: EntityManager,
+  assignmentIds: readonly number[],
+): Promise<Map<number, ReminderSubject>> {
+  const ids = [...new Set(assignmentIds)];
+  if (ids.length === 0) return new Map();
+  const rows: SubjectRow[] = await m.query(
+    `${SUBJECT_SQL} WHERE a.id IN (${ids.map(() => "?").join(", ")})`,
+    ids,
+  );
+  return new Map(rows.map((r) => [Number(r.id), toSubject(r)]));
+}
+
 /**
  * A page of assignments that can still get reminders (a remindable status and a due date on or
  * before `dueOnOrBefore`), in id order after `afterId`.
@@ -143,54 +157,104 @@ export async function maxDaysBefore(m: EntityManager): Promise<number> {
 
 const ACTIVE = "active";
 
-/** Active users of an organization holding a role that acts for it. */
-async function actingMembers(m: EntityManager, orgId: number): Promise<number[]> {
-  const rows: Array<{ id: number | string }> = await m.query(
-    `SELECT DISTINCT u.id FROM app_user u JOIN user_role r ON r.user_id = u.id
-     WHERE u.org_id = ? AND u.status = ? AND r.role IN (?)`,
-    [orgId, ACTIVE, ACTING_ROLES],
-  );
-  return rows.map((r) => Number(r.id));
+/** Who one reminder is for: its assignment and the audiences of its rung. */
+export interface RecipientRequest {
+  subject: ReminderSubject;
+  audiences: readonly Audience[];
 }
 
 /**
- * The people an audience stands for, as user ids in ascending order (the order rows are locked
- * in, so concurrent deliveries never deadlock on each other):
+ * The people each request's audiences stand for, as user ids in ascending order (the order rows
+ * are locked in, so concurrent deliveries never deadlock on each other), all requests in one
+ * statement:
  * - assignee: the named member, if any and active, and the acting members of the assigned organization;
  * - assigner: the acting members of the assigning organization;
  * - coordinators: active provincial coordinators whose unit is the plan's scope or above it.
+ * "Acting members": active users of the organization holding a role that acts for it.
  */
+export async function resolveRecipientsOf(
+  m: EntityManager,
+  requests: readonly RecipientRequest[],
+): Promise<number[][]> {
+  const named = new Set<number>();
+  const orgs = new Set<number>();
+  const scopes = new Set<string>();
+  for (const { subject: s, audiences } of requests) {
+    if (audiences.includes("assignee")) {
+      if (s.assigneeUserId !== null) named.add(s.assigneeUserId);
+      orgs.add(s.orgId);
+    }
+    if (audiences.includes("assigner")) orgs.add(s.assignerOrgId);
+    if (audiences.includes("coordinators")) scopes.add(s.planScopePath);
+  }
+  // One row per (source, key, user): 'n' a named user by id, 'o' an acting member by organization,
+  // 'c' a coordinator by the path of their unit (matched against each plan's scope below). Every
+  // part names its columns: the first part present names the result's.
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (named.size > 0) {
+    parts.push(
+      `SELECT 'n' AS src, CAST(u.id AS CHAR) AS k, u.id AS user_id FROM app_user u
+        WHERE u.id IN (${[...named].map(() => "?").join(", ")}) AND u.status = ?`,
+    );
+    params.push(...named, ACTIVE);
+  }
+  if (orgs.size > 0) {
+    parts.push(
+      `SELECT DISTINCT 'o' AS src, CAST(u.org_id AS CHAR) AS k, u.id AS user_id FROM app_user u JOIN user_role r ON r.user_id = u.id
+        WHERE u.org_id IN (${[...orgs].map(() => "?").join(", ")}) AND u.status = ? AND r.role IN (?)`,
+    );
+    params.push(...orgs, ACTIVE, ACTING_ROLES);
+  }
+  if (scopes.size > 0) {
+    parts.push(
+      `SELECT DISTINCT 'c' AS src, un.path AS k, u.id AS user_id FROM app_user u
+         JOIN user_role r ON r.user_id = u.id
+         JOIN organization o ON o.id = u.org_id
+         JOIN admin_unit un ON un.id = o.unit_id
+        WHERE r.role = ? AND u.status = ?
+          AND (${[...scopes].map(() => "LEFT(?, CHAR_LENGTH(un.path)) = un.path").join(" OR ")})`,
+    );
+    params.push(Role.PROVINCIAL_COORDINATOR, ACTIVE, ...scopes);
+  }
+  const rows: Array<{ src: string; k: string; user_id: number | string }> = parts.length
+    ? await m.query(parts.join("\n UNION ALL \n"), params)
+    : [];
+  const activeNamed = new Set<number>();
+  const membersOf = new Map<number, number[]>();
+  const coordinators: Array<{ path: string; userId: number }> = [];
+  for (const r of rows) {
+    const userId = Number(r.user_id);
+    if (r.src === "n") activeNamed.add(userId);
+    else if (r.src === "o") {
+      const list = membersOf.get(Number(r.k)) ?? [];
+      list.push(userId);
+      membersOf.set(Number(r.k), list);
+    } else coordinators.push({ path: String(r.k), userId });
+  }
+  return requests.map(({ subject: s, audiences }) => {
+    const ids = new Set<number>();
+    for (const audience of audiences) {
+      if (audience === "assignee") {
+        if (s.assigneeUserId !== null && activeNamed.has(s.assigneeUserId)) ids.add(s.assigneeUserId);
+        for (const id of membersOf.get(s.orgId) ?? []) ids.add(id);
+      } else if (audience === "assigner") {
+        for (const id of membersOf.get(s.assignerOrgId) ?? []) ids.add(id);
+      } else {
+        for (const c of coordinators) if (s.planScopePath.startsWith(c.path)) ids.add(c.userId);
+      }
+    }
+    return [...ids].sort((a, b) => a - b);
+  });
+}
+
+/** The people `audiences` stand for, for one assignment (resolveRecipientsOf). */
 export async function resolveRecipients(
   m: EntityManager,
   s: ReminderSubject,
   audiences: readonly Audience[],
 ): Promise<number[]> {
-  const ids = new Set<number>();
-  for (const audience of audiences) {
-    if (audience === "assignee") {
-      if (s.assigneeUserId !== null) {
-        const [named] = await m.query("SELECT id FROM app_user WHERE id = ? AND status = ?", [
-          s.assigneeUserId,
-          ACTIVE,
-        ]);
-        if (named) ids.add(Number(named.id));
-      }
-      for (const id of await actingMembers(m, s.orgId)) ids.add(id);
-    } else if (audience === "assigner") {
-      for (const id of await actingMembers(m, s.assignerOrgId)) ids.add(id);
-    } else {
-      const rows: Array<{ id: number | string }> = await m.query(
-        `SELECT DISTINCT u.id FROM app_user u
-         JOIN user_role r ON r.user_id = u.id
-         JOIN organization o ON o.id = u.org_id
-         JOIN admin_unit un ON un.id = o.unit_id
-         WHERE r.role = ? AND u.status = ? AND LEFT(?, CHAR_LENGTH(un.path)) = un.path`,
-        [Role.PROVINCIAL_COORDINATOR, ACTIVE, s.planScopePath],
-      );
-      for (const r of rows) ids.add(Number(r.id));
-    }
-  }
-  return [...ids].sort((a, b) => a - b);
+  return (await resolveRecipientsOf(m, [{ subject: s, audiences }]))[0];
 }
 
 /** "assignmentId|kind|dueDate" of the reminders among `keys` already delivered in the app. */
