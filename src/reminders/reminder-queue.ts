@@ -9,6 +9,7 @@ import type { UnitOfWork } from "../db/transaction";
 import { openQueue, QUEUE_NAMES } from "../queue/queues";
 import { type EnqueueSendJobs, RECONCILE_REMINDERS, type ReconcilePayload } from "./jobs/reconcile.job";
 import { SEND_REMINDER, type SendReminderPayload } from "./jobs/send-reminder.job";
+import { packSendJobs, SEND_REMINDERS, type SendRemindersPayload } from "./jobs/send-reminders.job";
 import {
   DELIVER_WEBHOOK,
   deliverWebhookJobId,
@@ -24,6 +25,7 @@ import {
 
 export interface ReminderJobs {
   [SEND_REMINDER]: SendReminderPayload;
+  [SEND_REMINDERS]: SendRemindersPayload;
   [RECONCILE_REMINDERS]: ReconcilePayload;
   [DELIVER_WEBHOOK]: DeliverWebhookPayload;
   [SEND_REMINDER_EMAIL]: SendReminderEmailPayload;
@@ -54,9 +56,13 @@ export function addReminderJob<N extends ReminderJobName>(
   return queue.add(name, data, opts);
 }
 
-/** The reconciler's way onto the queue: addBulk in slices (one round trip per slice). */
+/**
+ * The reconciler's way onto the queue: reminders sharing an instant packed into send-reminders
+ * batches (packSendJobs), then addBulk in slices (one round trip per slice).
+ */
 export function enqueueOn(queue: ReminderQueue): EnqueueSendJobs {
-  return async (jobs) => {
+  return async (reminders) => {
+    const jobs = packSendJobs(reminders);
     for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
   };
 }

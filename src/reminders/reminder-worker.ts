@@ -6,7 +6,20 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Config } from "../config/env";
 import { bullConnection, QUEUE_NAMES, queuePrefix } from "../queue/queues";
 import { handleReconcile, RECONCILE_REMINDERS, type ReconcilePayload } from "./jobs/reconcile.job";
-import { handleSendReminder, SEND_REMINDER, type SendReminderPayload } from "./jobs/send-reminder.job";
+import {
+  handleSendReminder,
+  SEND_REMINDER,
+  type SendReminderPayload,
+  sendReminderJob,
+} from "./jobs/send-reminder.job";
+import {
+  earlyReminders,
+  handleSendReminders,
+  remindersOf,
+  SEND_REMINDERS,
+  type SendRemindersPayload,
+  summarize,
+} from "./jobs/send-reminders.job";
 import { DELIVER_WEBHOOK, handleDeliverWebhook } from "../notifications/jobs/deliver-webhook.job";
 import type { DeliverWebhookPayload } from "../notifications/jobs/deliver-webhook.job";
 import type { ReminderDeps } from "./reminder-deps";
@@ -91,6 +104,25 @@ export function processReminderJob(reminderDeps: ReminderDeps, queue: ReminderQu
           throw new DelayedError();
         }
         return result;
+      }
+      case SEND_REMINDERS: {
+        const reminders = remindersOf(job.data as SendRemindersPayload);
+        const results = await handleSendReminders(deps, reminders);
+        const early = earlyReminders(reminders, results);
+        if (early.length > 0 && early.length === reminders.length) {
+          // None is due yet: the batch waits again until the first of them is.
+          const first = Math.min(...early.map((e) => e.fireAt.getTime()));
+          return waitUntil(job, new Date(first).toISOString(), token);
+        }
+        if (early.length > 0) {
+          // Some are not due yet: they go back on the queue for their instant (deterministic ids,
+          // so a retry of this batch adds nothing twice); the rest is done.
+          const now = deps.clock.now();
+          await enqueueOn(queue)(
+            early.map((e) => ({ ...sendReminderJob(e.reminder, e.fireAt, now), fireAt: e.fireAt })),
+          );
+        }
+        return summarize(results);
       }
       case RECONCILE_REMINDERS: {
         const data = job.data as ReconcilePayload;
@@ -178,7 +210,7 @@ export function createReminderWorker(deps: ReminderDeps, opts: ReminderWorkerOpt
     countGivenUp(job.name);
     deps.logger?.error(
       { jobId: job.id, name: job.name, attempts: job.attemptsMade, data: job.data, err },
-      job.name === SEND_REMINDER
+      job.name === SEND_REMINDER || job.name === SEND_REMINDERS
         ? "reminder e-mail undelivered after every retry (in-app delivered); the job stays in the failed set"
         : "reminder job failed for good; it stays in the failed set",
     );

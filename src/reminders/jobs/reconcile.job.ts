@@ -23,7 +23,8 @@ import {
   unreportedPeriods,
   type ReminderSubject,
 } from "../reminder.store";
-import { sendReminderJob } from "./send-reminder.job";
+import { sendReminderJob, type SendReminderPayload } from "./send-reminder.job";
+import type { SendJob } from "./send-reminders.job";
 
 export const RECONCILE_REMINDERS = "reconcile-reminders" as const;
 
@@ -34,8 +35,11 @@ export interface ReconcilePayload {
   rid?: string;
 }
 
-export type SendJob = ReturnType<typeof sendReminderJob>;
-/** Puts send jobs on the queue (the worker passes `queue.addBulk`). */
+export type { SendJob } from "./send-reminders.job";
+/**
+ * Puts the reminders due on the queue, each as its send-reminder job and instant (the worker
+ * passes enqueueOn(queue), which packs those sharing an instant into send-reminders batches).
+ */
 export type EnqueueSendJobs = (jobs: SendJob[]) => Promise<void>;
 
 export interface ReconcileResult {
@@ -45,7 +49,7 @@ export interface ReconcileResult {
   due: number;
   /** Of those, already delivered (not queued again). */
   delivered: number;
-  /** Send jobs handed to the queue (already queued ones are left as they are). */
+  /** Reminders handed to the queue (already queued jobs are left as they are). */
   enqueued: number;
   /** Pending webhook deliveries queued again (a full run only; see requeuePendingWebhooks). */
   webhooksRequeued: number;
@@ -66,6 +70,12 @@ export async function handleReconcile(
   const until = localDate(new Date(to), deps.timeZone);
   const calendar = await loadCalendarExceptions(m);
   const result: ReconcileResult = { assignments: 0, due: 0, delivered: 0, enqueued: 0, webhooksRequeued: 0 };
+  // Everything due is handed to the queue at once, so that reminders sharing an instant can share
+  // a batch whatever page or source they came from.
+  const toSend: SendJob[] = [];
+  const send = (rs: Array<SendReminderPayload & { fireAt: Date }>) => {
+    for (const r of rs) toSend.push({ ...sendReminderJob(r, r.fireAt, now), fireAt: r.fireAt });
+  };
 
   const reconcile = async (subjects: ReminderSubject[]) => {
     const ladders = await loadLadders(
@@ -79,7 +89,7 @@ export async function handleReconcile(
     );
     const delivered = await deliveredReminders(m, due);
     const missing = due.filter((r) => !delivered.has(reminderKey(r.assignmentId, r.kind, r.dueDate)));
-    if (missing.length) await enqueue(missing.map((r) => sendReminderJob(r, r.fireAt, now)));
+    send(missing);
     result.assignments += subjects.length;
     result.due += due.length;
     result.delivered += due.length - missing.length;
@@ -123,7 +133,7 @@ export async function handleReconcile(
     );
     const delivered = await deliveredReminders(m, due);
     const missing = due.filter((r) => !delivered.has(reminderKey(r.assignmentId, r.kind, r.dueDate)));
-    if (missing.length) await enqueue(missing.map((r) => sendReminderJob(r, r.fireAt, now)));
+    send(missing);
     result.due += due.length;
     result.delivered += due.length - missing.length;
     result.enqueued += missing.length;
@@ -153,16 +163,12 @@ export async function handleReconcile(
     const due = [...keys.values()];
     const delivered = await deliveredReminders(m, due);
     const missing = due.filter((r) => !delivered.has(reminderKey(r.assignmentId, r.kind, r.dueDate)));
-    if (missing.length)
-      await enqueue(
-        missing.map((r) =>
-          sendReminderJob({ ...r, kind: r.kind as `report_due_before_${number}` }, r.fireAt, now),
-        ),
-      );
+    send(missing.map((r) => ({ ...r, kind: r.kind as `report_due_before_${number}` })));
     result.due += due.length;
     result.delivered += due.length - missing.length;
     result.enqueued += missing.length;
   }
+  if (toSend.length > 0) await enqueue(toSend);
   if (payload.assignmentId === undefined) result.webhooksRequeued = await requeuePendingWebhooks(deps);
   deps.logger?.info({ job: RECONCILE_REMINDERS, ...payload, ...result }, "reminders reconciled");
   return result;
