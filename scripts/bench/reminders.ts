@@ -2,13 +2,18 @@
  * npm run bench:reminders: how fast reminders go through BullMQ and MariaDB here, side by side in
  * one run, on a Redis server of its own (started here, nothing kept on disk) and a database of
  * its own (created, migrated, dropped):
- *  - three workers at the same concurrency draining the same kind of jobs (the real job ids and
- *    options): a no-op; a baseline doing one INSERT IGNORE into a unique-keyed table per job (the
- *    least an exactly-once delivery needs); the real pipeline (src/reminders/reminder-worker.ts
- *    processReminderJob: re-read, render, record the delivery, the in-app notification);
- *  - addBulk of 100,000 reminder jobs the way the reconciler adds them (enqueueOn, 1,000 a call);
- *  - Redis commands per job (MONITOR: sent by the client vs run inside BullMQ's Lua scripts) and
- *    Redis memory per queued reminder (INFO memory delta / jobs).
+ *  - workers at the same concurrency draining reminders: a no-op and a baseline doing one INSERT
+ *    IGNORE into a unique-keyed table per job (the least an exactly-once delivery needs), both on
+ *    one send-reminder job per reminder; the real pipeline (src/reminders/reminder-worker.ts
+ *    processReminderJob: re-read, render, record the delivery, the in-app notification) on
+ *    send-reminders batches packed as the reconciler packs them (enqueueOn: 100 reminders sharing
+ *    an instant per job); for context, the real pipeline on one job per reminder, and the no-op
+ *    and baseline on the same batches;
+ *  - addBulk of 100,000 reminders the way the reconciler adds them (enqueueOn: packed, 1,000 jobs
+ *    a call), and as single jobs for comparison;
+ *  - Redis commands per job and per reminder (MONITOR: sent by the client vs run inside BullMQ's
+ *    Lua scripts), Redis memory per queued reminder (INFO memory delta / reminders), SQL
+ *    statements per job and per reminder.
  * Writes its section of BENCHMARKS.md (scripts/bench/report.ts).
  */
 import "reflect-metadata";
@@ -26,7 +31,15 @@ import { Organization } from "../../src/organizations/organization.entity";
 import { OrganizationKind } from "../../src/organizations/organization.enums";
 import { Plan } from "../../src/plans/plan.entity";
 import { bullConnection } from "../../src/queue/queues";
+import type { SendJob } from "../../src/reminders/jobs/reconcile.job";
 import { sendReminderJob, type SendReminderPayload } from "../../src/reminders/jobs/send-reminder.job";
+import {
+  packSendJobs,
+  REMINDER_BATCH_SIZE,
+  remindersOf,
+  SEND_REMINDERS,
+  type SendRemindersPayload,
+} from "../../src/reminders/jobs/send-reminders.job";
 import type { ReminderDeps } from "../../src/reminders/reminder-deps";
 import { enqueueOn, type ReminderQueue } from "../../src/reminders/reminder-queue";
 import { processReminderJob } from "../../src/reminders/reminder-worker";
@@ -41,18 +54,73 @@ import { Unit } from "../../src/units/unit.entity";
 import { LEVEL_OF_TYPE, UnitType } from "../../src/units/unit.enums";
 import { Assignment, AssignmentRole } from "../../src/workflow/assignment.entity";
 import { AssignmentStatus } from "../../src/workflow/assignment.states";
-import { machineLine, median, writeSection } from "./report";
+import { type BenchSection, machineLine, median, runAsScript } from "./report";
 
 const CONCURRENCY = 5; // REMINDER_CONCURRENCY's default
 const RUNS = 3;
-const JOBS = { noop: 6_000, baseline: 1_500, real: 600 };
 const BULK = 100_000;
-const MONITORED = 200;
 /** due_today of a task due Tuesday 31/01/2023 fires at 08:00 local, 01:00 UTC: the clock of the run. */
 const DUE = "2023-01-31";
 const NOW = "2023-01-31T01:00:00.000Z";
 
 type Pipeline = "noop" | "baseline" | "real";
+
+/** One worker of the side-by-side drain: what it runs, on which jobs, how many reminders a run. */
+interface Variant {
+  key: "noop" | "baseline" | "real" | "realSingle" | "noopBatch" | "baselineBatch";
+  label: string;
+  pipeline: Pipeline;
+  /** Reminders per job: 1 (a send-reminder job each) or REMINDER_BATCH_SIZE (send-reminders, packed). */
+  perJob: number;
+  reminders: number;
+  /** Reminders drained on the MONITOR run (0: not monitored). */
+  monitored: number;
+}
+
+const VARIANTS: Variant[] = [
+  { key: "noop", label: "no-op", pipeline: "noop", perJob: 1, reminders: 6_000, monitored: 200 },
+  {
+    key: "baseline",
+    label: "baseline: one `INSERT IGNORE` per job",
+    pipeline: "baseline",
+    perJob: 1,
+    reminders: 1_500,
+    monitored: 200,
+  },
+  {
+    key: "real",
+    label: `**real pipeline, batched** (${REMINDER_BATCH_SIZE} per job)`,
+    pipeline: "real",
+    perJob: REMINDER_BATCH_SIZE,
+    reminders: 4_000,
+    monitored: 1_000,
+  },
+  {
+    key: "realSingle",
+    label: "real pipeline, one reminder per job (send-reminder)",
+    pipeline: "real",
+    perJob: 1,
+    reminders: 600,
+    monitored: 200,
+  },
+  {
+    key: "noopBatch",
+    label: `no-op, the same batches (${REMINDER_BATCH_SIZE} per job)`,
+    pipeline: "noop",
+    perJob: REMINDER_BATCH_SIZE,
+    reminders: 20_000,
+    monitored: 0,
+  },
+  {
+    key: "baselineBatch",
+    label: `baseline, the same batches: one multi-row \`INSERT IGNORE\` per job`,
+    pipeline: "baseline",
+    perJob: REMINDER_BATCH_SIZE,
+    reminders: 20_000,
+    monitored: 0,
+  },
+];
+type VariantKey = Variant["key"];
 
 /** Counts the SQL statements sent while `on` (the profile of a pipeline's job). */
 class StatementCounter implements TypeOrmLogger {
@@ -217,42 +285,58 @@ const BASELINE_TABLE = `CREATE TABLE bench_delivery (
   UNIQUE KEY uq (assignment_id, kind, due_date, recipient_user_id, channel)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
 
-function jobsFor(assignmentIds: number[], fireAt: Date, now: Date) {
-  return assignmentIds.map((assignmentId) =>
-    sendReminderJob({ assignmentId, kind: "due_today", dueDate: DUE }, fireAt, now),
-  );
-}
-
-/** The drained jobs retry after 10 ms instead of 5 s, so that a retried attempt does not idle the run. */
-function drainJobsFor(assignmentIds: number[], now: Date) {
-  return jobsFor(assignmentIds, now, now).map((j) => ({
-    ...j,
-    opts: { ...j.opts, backoff: { type: "fixed", delay: 10 } },
+/** Every reminder as its send-reminder job, due at `fireAt`: what the reconciler hands the queue. */
+function sendJobsFor(assignmentIds: readonly number[], fireAt: Date, now: Date): SendJob[] {
+  return assignmentIds.map((assignmentId) => ({
+    ...sendReminderJob({ assignmentId, kind: "due_today", dueDate: DUE }, fireAt, now),
+    fireAt,
   }));
 }
 
-/** Failed attempts retried, per pipeline (over all runs). */
-const retried: Record<Pipeline, number> = { noop: 0, baseline: 0, real: 0 };
+/**
+ * The jobs of a drain: one per reminder, or packed as the reconciler packs them; they retry after
+ * 10 ms instead of 5 s, so that a retried attempt does not idle the run.
+ */
+function drainJobsFor(assignmentIds: readonly number[], perJob: number, now: Date) {
+  const single = sendJobsFor(assignmentIds, now, now);
+  const jobs =
+    perJob === 1
+      ? single.map(({ name, data, opts }) => ({ name, data, opts }))
+      : packSendJobs(single, perJob);
+  return jobs.map((j) => ({ ...j, opts: { ...j.opts, backoff: { type: "fixed", delay: 10 } } }));
+}
+
+/** Failed attempts retried, per variant (over all runs). */
+const retried = Object.fromEntries(VARIANTS.map((v) => [v.key, 0])) as Record<VariantKey, number>;
 
 interface Env {
   ds: DataSource;
   redisUrl: string;
   deps: ReminderDeps;
   assignmentIds: number[];
+  /** Ids the no-op and the baseline use (they read nothing, so more than there are assignments). */
+  syntheticIds: number[];
+}
+
+function payloadsOf(job: Job): SendReminderPayload[] {
+  return job.name === SEND_REMINDERS
+    ? remindersOf(job.data as SendRemindersPayload)
+    : [job.data as SendReminderPayload];
 }
 
 function processorOf(env: Env, pipeline: Pipeline, queue: ReminderQueue) {
   if (pipeline === "noop") return async () => undefined;
   if (pipeline === "baseline")
-    return async (job: Job<SendReminderPayload>) => {
+    return async (job: Job) => {
+      const rs = payloadsOf(job);
       await env.ds.query(
         `INSERT IGNORE INTO bench_delivery (assignment_id, kind, due_date, recipient_user_id, channel)
-         VALUES (?, ?, ?, ?, 'in_app')`,
-        [job.data.assignmentId, job.data.kind, job.data.dueDate, 1],
+         VALUES ${rs.map(() => "(?, ?, ?, ?, 'in_app')").join(", ")}`,
+        rs.flatMap((r) => [r.assignmentId, r.kind, r.dueDate, 1]),
       );
     };
   const real = processReminderJob(env.deps, queue);
-  return (job: Job) => real(job as Parameters<typeof real>[0]);
+  return (job: Job, token?: string) => real(job as Parameters<typeof real>[0], token);
 }
 
 /** Resets what a pipeline writes, so every run delivers the same reminders afresh. */
@@ -264,38 +348,41 @@ async function reset(env: Env, pipeline: Pipeline): Promise<void> {
   }
 }
 
-/** Adds `n` jobs to a fresh queue, then drains it with one worker; returns jobs/s. */
+/** Adds `n` reminders (as `v`'s jobs) to a fresh queue, then drains it with one worker; returns reminders/s. */
 async function drain(
   env: Env,
-  pipeline: Pipeline,
+  v: Variant,
   n: number,
   tag: string,
   monitor?: (phase: "add" | "process" | null) => Promise<void> | void,
-): Promise<number> {
-  await reset(env, pipeline);
-  const name = `bench-${pipeline}-${tag}`;
+): Promise<{ remindersPerSecond: number; jobs: number }> {
+  await reset(env, v.pipeline);
+  const name = `bench-${v.key}-${tag}`;
   const queue: ReminderQueue = new Queue(name, { connection: bullConnection(env.redisUrl, "worker") });
   const now = new Date(NOW);
+  const ids = (v.pipeline === "real" ? env.assignmentIds : env.syntheticIds).slice(0, n);
+  if (ids.length < n) throw new Error(`${v.key}: ${n} reminders wanted, ${ids.length} ids`);
+  const jobs = drainJobsFor(ids, v.perJob, now);
   await monitor?.("add");
-  await enqueueOn(queue)(drainJobsFor(env.assignmentIds.slice(0, n), now));
+  for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
   await monitor?.(null);
   let done = 0;
   let resolveDone!: () => void;
   const allDone = new Promise<void>((r) => (resolveDone = r));
-  const worker = new Worker(name, processorOf(env, pipeline, queue), {
+  const worker = new Worker(name, processorOf(env, v.pipeline, queue), {
     connection: bullConnection(env.redisUrl, "worker"),
     concurrency: CONCURRENCY,
     autorun: false,
   });
   worker.on("completed", () => {
-    if (++done === n) resolveDone();
+    if (++done === jobs.length) resolveDone();
   });
   // A failed attempt (a deadlock between two deliveries' inserts) is retried by BullMQ, as in
   // production; the run counts it. A job failing for good would be a bug: it ends the run.
   worker.on("failed", (job, err) => {
-    retried[pipeline] += 1;
+    retried[v.key] += 1;
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      process.stderr.write(`${pipeline} job ${job.id} failed for good: ${err.message}\n`);
+      process.stderr.write(`${v.key} job ${job.id} failed for good: ${err.message}\n`);
       process.exit(1);
     }
   });
@@ -309,11 +396,14 @@ async function drain(
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  if (pipeline === "real") {
+  if (v.pipeline === "real") {
+    // Every reminder delivered once: one delivery row and one notification each, no more.
+    const [{ d }] = await env.ds.query("SELECT COUNT(*) AS d FROM reminder_delivery");
     const [{ c }] = await env.ds.query("SELECT COUNT(*) AS c FROM notification");
-    if (Number(c) !== n) throw new Error(`real pipeline notified ${c} of ${n}`);
+    if (Number(d) !== n || Number(c) !== n)
+      throw new Error(`${v.key}: ${d} deliveries, ${c} notifications of ${n}`);
   }
-  return n / seconds;
+  return { remindersPerSecond: n / seconds, jobs: jobs.length };
 }
 
 async function usedMemory(admin: Redis): Promise<number> {
@@ -328,7 +418,9 @@ async function commandCalls(admin: Redis): Promise<number> {
   return total;
 }
 
-async function main(): Promise<void> {
+type Counts = Record<"add" | "process", { client: number; lua: number }>;
+
+export async function run(): Promise<BenchSection> {
   const started = Date.now();
   const loadAtStart = os.loadavg()[0];
   const redis = await startRedis();
@@ -346,9 +438,12 @@ async function main(): Promise<void> {
     await ds.runMigrations({ transaction: "each" });
     await seedCalendar(ds);
     await ds.query(BASELINE_TABLE);
-    const assignmentIds = await makeWorld(ds, Math.max(JOBS.baseline, JOBS.real, MONITORED));
-    // The no-op drains more jobs than there are assignments: synthetic ids (it reads nothing).
-    const noopIds = Array.from({ length: JOBS.noop }, (_, i) => 1_000_000 + i);
+    const realMost = Math.max(...VARIANTS.filter((v) => v.pipeline === "real").map((v) => v.reminders));
+    const assignmentIds = await makeWorld(ds, realMost);
+    const syntheticIds = Array.from(
+      { length: Math.max(...VARIANTS.map((v) => v.reminders)) },
+      (_, i) => 1_000_000 + i,
+    );
     const deps: ReminderDeps = {
       ds,
       clock: new FixedClock(new Date(NOW)),
@@ -357,31 +452,36 @@ async function main(): Promise<void> {
       mailer: null,
       calendarCacheMs: 60_000, // as the worker process runs it (src/app/bootstrap.ts)
     };
-    const env: Env = { ds, redisUrl: redis.url, deps, assignmentIds };
-    const noopEnv: Env = { ...env, assignmentIds: noopIds };
+    const env: Env = { ds, redisUrl: redis.url, deps, assignmentIds, syntheticIds };
     log(`world ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // 1. Drain rates, interleaved run by run.
-    const rates: Record<Pipeline, number[]> = { noop: [], baseline: [], real: [] };
-    const callsPerJob: Record<Pipeline, number[]> = { noop: [], baseline: [], real: [] };
+    const rates = Object.fromEntries(VARIANTS.map((v) => [v.key, [] as number[]])) as Record<
+      VariantKey,
+      number[]
+    >;
+    const jobsPerRun = {} as Record<VariantKey, number>;
+    const callsPerJob = Object.fromEntries(VARIANTS.map((v) => [v.key, [] as number[]])) as Record<
+      VariantKey,
+      number[]
+    >;
     for (let r = 1; r <= RUNS; r++) {
-      for (const p of ["noop", "baseline", "real"] as const) {
+      for (const v of VARIANTS) {
         const before = await commandCalls(admin);
-        rates[p].push(await drain(p === "noop" ? noopEnv : env, p, JOBS[p], `r${r}`));
-        callsPerJob[p].push(((await commandCalls(admin)) - before) / JOBS[p]);
-        log(`run ${r} ${p}: ${Math.round(rates[p][r - 1])} jobs/s`);
+        const { remindersPerSecond, jobs } = await drain(env, v, v.reminders, `r${r}`);
+        rates[v.key].push(remindersPerSecond);
+        jobsPerRun[v.key] = jobs;
+        callsPerJob[v.key].push(((await commandCalls(admin)) - before) / jobs);
+        log(`run ${r} ${v.key}: ${Math.round(remindersPerSecond)} reminders/s (${jobs} jobs)`);
       }
     }
 
-    // 2. Commands per job, by MONITOR: client-sent vs run inside Lua scripts.
-    const monitored: Record<Pipeline, Record<"add" | "process", { client: number; lua: number }>> = {
-      noop: { add: { client: 0, lua: 0 }, process: { client: 0, lua: 0 } },
-      baseline: { add: { client: 0, lua: 0 }, process: { client: 0, lua: 0 } },
-      real: { add: { client: 0, lua: 0 }, process: { client: 0, lua: 0 } },
-    };
+    // 2. Redis commands per job, by MONITOR: client-sent vs run inside Lua scripts; SQL statements.
+    const monitoredVariants = VARIANTS.filter((v) => v.monitored > 0);
+    const monitored = {} as Record<VariantKey, Counts & { jobs: number }>;
     const mon = await admin.monitor();
     let phase: "add" | "process" | null = null;
-    let current: Pipeline = "noop";
+    let current: VariantKey = "noop";
     // MONITOR's feed lags behind the commands: a phase ends once an ECHO sent after it comes back
     // through the feed, so every command of the phase has been counted.
     const markers = new Map<string, () => void>();
@@ -398,86 +498,129 @@ async function main(): Promise<void> {
       await seen;
       markers.delete(token);
     };
-    const statements: Record<Pipeline, number> = { noop: 0, baseline: 0, real: 0 };
+    const statements = {} as Record<VariantKey, number>;
     let realStatements: string[] = [];
-    for (const p of ["noop", "baseline", "real"] as const) {
-      current = p;
-      await drain(p === "noop" ? noopEnv : env, p, MONITORED, "mon", async (ph) => {
+    for (const v of monitoredVariants) {
+      current = v.key;
+      monitored[v.key] = { add: { client: 0, lua: 0 }, process: { client: 0, lua: 0 }, jobs: 0 };
+      const { jobs } = await drain(env, v, v.monitored, "mon", async (ph) => {
         if (ph === null) await flush();
         phase = ph;
         if (ph === "process") Object.assign(sql, { on: true, count: 0, first: [] });
         if (ph === null && sql.on) {
           sql.on = false;
-          statements[p] = sql.count / MONITORED;
-          if (p === "real") realStatements = sql.first.slice();
+          statements[v.key] = sql.count;
+          if (v.key === "real") realStatements = sql.first.slice();
         }
       });
+      monitored[v.key].jobs = jobs;
     }
     mon.disconnect();
 
-    // 3. addBulk of 100,000 reminders (delayed an hour, as the reconciler adds them), and memory.
-    const bulkRates: number[] = [];
-    const bytesPerJob: number[] = [];
-    let encoding = "";
-    let optsBytes = 0;
-    let dataBytes = 0;
+    // 3. addBulk of 100,000 reminders (delayed an hour, as the reconciler adds them), and memory:
+    //    packed as enqueueOn packs them (the reconciler's way), and as one job each for comparison.
+    const bulkFigures = () => ({
+      rates: [] as number[],
+      bytes: [] as number[],
+      jobs: 0,
+      encoding: "",
+      opts: 0,
+      data: 0,
+      id: "",
+    });
+    const bulk = { packed: bulkFigures(), single: bulkFigures() };
     const bulkIds = Array.from({ length: BULK }, (_, i) => 100_000 + i);
     for (let r = 1; r <= RUNS; r++) {
-      const queue: ReminderQueue = new Queue(`bench-bulk-${r}`, {
-        connection: bullConnection(redis.url, "worker"),
-      });
-      await queue.waitUntilReady();
-      const now = new Date(NOW);
-      const jobs = jobsFor(bulkIds, new Date(now.getTime() + 3600_000), now);
-      const mem0 = await usedMemory(admin);
-      const t0 = process.hrtime.bigint();
-      await enqueueOn(queue)(jobs);
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      bulkRates.push(BULK / seconds);
-      bytesPerJob.push(((await usedMemory(admin)) - mem0) / BULK);
-      const key = `bull:bench-bulk-${r}:${jobs[0].opts.jobId}`;
-      encoding = String(await admin.object("ENCODING", key));
-      optsBytes = (await admin.hget(key, "opts"))?.length ?? 0;
-      dataBytes = (await admin.hget(key, "data"))?.length ?? 0;
-      log(
-        `addBulk run ${r}: ${Math.round(bulkRates[r - 1])} jobs/s, ${Math.round(bytesPerJob[r - 1])} B/job`,
-      );
-      await queue.obliterate({ force: true });
-      await queue.close();
+      for (const how of ["packed", "single"] as const) {
+        const b = bulk[how];
+        const qname = `bench-bulk-${how}-${r}`;
+        const queue: ReminderQueue = new Queue(qname, { connection: bullConnection(redis.url, "worker") });
+        await queue.waitUntilReady();
+        const now = new Date(NOW);
+        const reminders = sendJobsFor(bulkIds, new Date(now.getTime() + 3600_000), now);
+        const mem0 = await usedMemory(admin);
+        const t0 = process.hrtime.bigint();
+        if (how === "packed") await enqueueOn(queue)(reminders);
+        else
+          for (let i = 0; i < reminders.length; i += 1000)
+            await queue.addBulk(
+              reminders.slice(i, i + 1000).map(({ name, data, opts }) => ({ name, data, opts })),
+            );
+        const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+        b.rates.push(BULK / seconds);
+        b.bytes.push(((await usedMemory(admin)) - mem0) / BULK);
+        const counts = await queue.getJobCounts("delayed");
+        b.jobs = counts.delayed;
+        b.id = (await queue.getDelayed(0, 0))[0]?.id ?? "";
+        const key = `bull:${qname}:${b.id}`;
+        b.encoding = String(await admin.object("ENCODING", key));
+        b.opts = (await admin.hget(key, "opts"))?.length ?? 0;
+        b.data = (await admin.hget(key, "data"))?.length ?? 0;
+        log(
+          `addBulk ${how} run ${r}: ${Math.round(b.rates[r - 1])} reminders/s in ${b.jobs} jobs, ${Math.round(b.bytes[r - 1])} B/reminder`,
+        );
+        await queue.obliterate({ force: true });
+        await queue.close();
+      }
     }
-    const exampleId = jobsFor([12345], new Date(NOW), new Date(NOW))[0].opts.jobId!;
 
-    const med = (p: Pipeline) => median(rates[p]);
+    const med = (k: VariantKey) => median(rates[k]);
     const ratio = med("real") / med("baseline");
-    const perJob = (p: Pipeline, ph: "add" | "process", k: "client" | "lua") =>
-      (monitored[p][ph][k] / MONITORED).toFixed(1);
     const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
+    const f1 = (x: number) => (x >= 10 ? x.toFixed(1) : x >= 0.1 ? x.toFixed(2) : x.toFixed(3));
+    const v = (k: VariantKey) => VARIANTS.find((x) => x.key === k)!;
+    const bulkRate = median(bulk.packed.rates);
+    const row = (k: VariantKey) =>
+      `| ${v(k).label} | ${fmt(v(k).reminders)} in ${fmt(jobsPerRun[k])} jobs | ${fmt(med(k))} | ${rates[k]
+        .map(fmt)
+        .join(
+          ", ",
+        )} | ${fmt(med(k) / v(k).perJob)} | ${k === "real" ? "**" : ""}${(med(k) / med("baseline")).toFixed(2)}x${k === "real" ? "**" : ""} |`;
+    const perRow = (k: VariantKey) => {
+      const m = monitored[k];
+      const n = v(k).monitored;
+      const cell = (ph: "add" | "process", src: "client" | "lua") =>
+        `${f1(m[ph][src] / m.jobs)} / ${f1(m[ph][src] / n)}`;
+      return `| ${v(k).label} | ${fmt(n)} in ${fmt(m.jobs)} | ${cell("add", "client")} | ${cell("add", "lua")} | ${cell("process", "client")} | ${cell("process", "lua")} | ${
+        statements[k] === undefined ? "–" : `${f1(statements[k] / m.jobs)} / ${f1(statements[k] / n)}`
+      } |`;
+    };
     const markdown = `## Reminders (\`npm run bench:reminders\`)
 
 ${machineLine()}
 Load average (1 min) at start and end: ${loadAtStart.toFixed(1)} and ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (the machine is
-shared with other runs: absolute rates swing between runs; the side-by-side ratio is the figure to read).
+shared with other runs: absolute rates swing between runs; the side-by-side ratio is the figure to read).${
+      Math.max(loadAtStart, os.loadavg()[0]) > os.cpus().length
+        ? "\n**Measured under heavy load** (load average above the number of cores): the figures are low and noisy; re-measure on a quiet machine."
+        : ""
+    }
 A Redis server of the benchmark's own (\`redis-server\` started by it, nothing kept on disk) and a
 database of its own on the shared MariaDB; the same concurrency (${CONCURRENCY}, REMINDER_CONCURRENCY's
-default) for the three workers, interleaved run by run; medians of ${RUNS} runs. Every job is a
-\`send-reminder\` job with its real id (\`${exampleId}\`) and options. Total wall time ${Math.round(
+default) for every worker, interleaved run by run; medians of ${RUNS} runs. Total wall time ${Math.round(
       (Date.now() - started) / 1000,
     )} s.
 
-| worker | jobs per run | jobs/s (median) | runs | vs baseline |
-|---|---:|---:|---|---:|
-| no-op | ${fmt(JOBS.noop)} | ${fmt(med("noop"))} | ${rates.noop.map(fmt).join(", ")} | ${(med("noop") / med("baseline")).toFixed(2)}x |
-| baseline: one \`INSERT IGNORE\` per job | ${fmt(JOBS.baseline)} | ${fmt(med("baseline"))} | ${rates.baseline.map(fmt).join(", ")} | 1.00x |
-| real pipeline (in-app) | ${fmt(JOBS.real)} | ${fmt(med("real"))} | ${rates.real.map(fmt).join(", ")} | **${ratio.toFixed(2)}x** |
+The no-op and the baseline drain one \`send-reminder\` job per reminder (real ids such as
+\`${sendJobsFor([12345], new Date(NOW), new Date(NOW))[0].opts.jobId}\`, real options). The real pipeline drains \`send-reminders\` jobs
+packed the way the reconciler packs reminders sharing an instant (\`enqueueOn\` → \`packSendJobs\`:
+sorted by key, ${REMINDER_BATCH_SIZE} per job, ids such as \`${packSendJobs(sendJobsFor(assignmentIds.slice(0, 2), new Date(NOW), new Date(NOW)))[0].opts.jobId}\`); each reminder is the
+due_today rung of its own assignment, one recipient each (as the baseline's one row). The last three
+rows are context: the real pipeline on one job per reminder (what every reminder cost before
+batching), and the no-op and the baseline fed the same batches.
+
+| worker | reminders per run | reminders/s (median) | runs | jobs/s | vs baseline |
+|---|---:|---:|---|---:|---:|
+${(["noop", "baseline", "real", "realSingle", "noopBatch", "baselineBatch"] as const).map(row).join("\n")}
 
 Failed attempts retried by BullMQ (InnoDB deadlocks between concurrent deliveries' inserts; the
-drained jobs retry after 10 ms): no-op ${retried.noop}, baseline ${retried.baseline}, real ${retried.real},
-over all runs. Every reminder was delivered once (the run checks one notification per job).
+drained jobs retry after 10 ms), over all runs: ${VARIANTS.map((x) => `${x.key} ${retried[x.key]}`).join(", ")}.
+Every reminder of every real run was delivered once (the run checks one delivery row and one
+notification per reminder, no more).
 
-Goal: real ≥ 0.8x baseline: **${ratio >= 0.8 ? "met" : "not met"}** (${ratio.toFixed(2)}x). SQL statements
-per job (counted on the monitored run): baseline ${statements.baseline.toFixed(1)}, real ${statements.real.toFixed(
-      1,
-    )} (one transaction, one commit, like the baseline's autocommit). The statements of a real job, in order (five jobs run at once, so shapes are listed once):
+Goal: real ≥ 0.8x baseline: **${ratio >= 0.8 ? "met" : "not met"}** (${ratio.toFixed(2)}x, reminders delivered per second
+against the baseline's single-insert jobs per second).
+
+The statements of one batch (counted on the monitored run; ${CONCURRENCY} jobs run at once, so shapes are listed once):
 
 ${[
   ...new Set(
@@ -487,38 +630,38 @@ ${[
   .map((q) => `- \`${q}\``)
   .join("\n")}
 
-The baseline's one statement is the real job's delivery-row insert; the other eight re-read the
-assignment and the plan's ladder, open a transaction, re-check the assignment under a shared lock
-(a deadline moved a moment ago wins), resolve the recipients, insert the notification, link it to
-the delivery row, and commit. That is the price of "re-read, do nothing when the world moved on,
-deliver exactly once"; the working calendar is already cached for 60 s (src/reminders/calendar-cache.ts).
+A batch re-reads its assignments in one statement and the ladders in another (the working calendar
+is cached for 60 s), then in one transaction re-checks every assignment under a shared lock in one
+statement, resolves every recipient in one, inserts every delivery row in one multi-row \`INSERT
+IGNORE … RETURNING\`, the notifications of the new rows only in one, links them in one, and commits.
 
-\`addBulk\` of ${fmt(BULK)} reminder jobs (delayed, 1,000 per call, as the reconciler adds them):
-**${fmt(median(bulkRates))} jobs/s** median (runs ${bulkRates.map(fmt).join(", ")}; goal ≥ 20,000/s:
-${median(bulkRates) >= 20_000 ? "met" : "not met"}).
+Redis and SQL per job / per reminder, counted on a separate run per worker (MONITOR). "Client" is
+what the client sends (mostly \`EVALSHA\` of BullMQ's scripts); "Lua" is what those scripts run
+inside Redis; "SQL" counts every statement the worker sent while draining, BEGIN and COMMIT included:
 
-Redis per job, counted with MONITOR on a separate run of ${fmt(MONITORED)} jobs per worker. "Client"
-is what the client sends (mostly \`EVALSHA\` of BullMQ's scripts); "Lua" is what those scripts run
-inside Redis:
-
-| worker | add: client | add: Lua | process: client | process: Lua |
-|---|---:|---:|---:|---:|
-| no-op | ${perJob("noop", "add", "client")} | ${perJob("noop", "add", "lua")} | ${perJob("noop", "process", "client")} | ${perJob("noop", "process", "lua")} |
-| baseline | ${perJob("baseline", "add", "client")} | ${perJob("baseline", "add", "lua")} | ${perJob("baseline", "process", "client")} | ${perJob("baseline", "process", "lua")} |
-| real | ${perJob("real", "add", "client")} | ${perJob("real", "add", "lua")} | ${perJob("real", "process", "client")} | ${perJob("real", "process", "lua")} |
+| worker | reminders in jobs | add: client | add: Lua | process: client | process: Lua | SQL |
+|---|---:|---:|---:|---:|---:|---:|
+${monitoredVariants.map((x) => perRow(x.key)).join("\n")}
 
 \`INFO commandstats\` over the timed runs (every command Redis executed, client and Lua together,
-add + process): no-op ${median(callsPerJob.noop).toFixed(1)}, baseline ${median(callsPerJob.baseline).toFixed(
-      1,
-    )}, real ${median(callsPerJob.real).toFixed(1)} per job.
+add + process), per job / per reminder: ${VARIANTS.map(
+      (x) => `${x.key} ${f1(median(callsPerJob[x.key]))} / ${f1(median(callsPerJob[x.key]) / x.perJob)}`,
+    ).join(", ")}.
 
-Redis memory per queued (delayed) reminder: **${fmt(median(bytesPerJob))} bytes** (INFO
-\`used_memory\` delta / ${fmt(BULK)}). The job hash is encoded \`${encoding}\`: its \`opts\` field is
-${optsBytes} bytes and \`data\` ${dataBytes} bytes${optsBytes > 64 || dataBytes > 64 ? " (above Redis's 64-byte listpack limit, so the hash is a hashtable)" : " (both within Redis's 64-byte listpack limit)"}; job ids
-are ${exampleId.length} characters and contain no \`:\` (BullMQ 6 refuses them).
+\`addBulk\` of ${fmt(BULK)} reminders (delayed an hour, as the reconciler adds them), medians of ${RUNS} runs:
+
+| how | jobs | reminders/s (median) | runs | Redis bytes per queued reminder | job hash: encoding, \`opts\`, \`data\` bytes |
+|---|---:|---:|---|---:|---|
+| **packed** (\`enqueueOn\`, ${REMINDER_BATCH_SIZE} per \`send-reminders\` job, 1,000 jobs per call) | ${fmt(bulk.packed.jobs)} | **${fmt(bulkRate)}** | ${bulk.packed.rates.map(fmt).join(", ")} | **${fmt(median(bulk.packed.bytes))}** | ${bulk.packed.encoding}, ${bulk.packed.opts}, ${bulk.packed.data} |
+| one \`send-reminder\` job each (1,000 per call) | ${fmt(bulk.single.jobs)} | ${fmt(median(bulk.single.rates))} | ${bulk.single.rates.map(fmt).join(", ")} | ${fmt(median(bulk.single.bytes))} | ${bulk.single.encoding}, ${bulk.single.opts}, ${bulk.single.data} |
+
+Goal: \`addBulk\` ≥ 20,000 reminders/s: **${bulkRate >= 20_000 ? "met" : "not met"}** (${fmt(bulkRate)}/s, packing included).
+Redis memory per queued reminder is INFO \`used_memory\` delta / ${fmt(BULK)}. A batch's id
+(\`${bulk.packed.id}\`, ${bulk.packed.id.length} characters) and a single job's
+(\`${bulk.single.id}\`) contain no \`:\` (BullMQ 6 refuses them); a batch's payload lists
+assignment ids under their kind and due date, a few bytes per reminder.
 `;
-    writeSection({ name: "reminders", markdown });
-    log(markdown);
+    return { name: "reminders", markdown };
   } finally {
     await ds.destroy();
     await dropDatabase(config.database);
@@ -527,7 +670,4 @@ are ${exampleId.length} characters and contain no \`:\` (BullMQ 6 refuses them).
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+if (require.main === module) runAsScript(run);

@@ -1,9 +1,11 @@
 /**
  * The reconciler: re-derives from MariaDB every reminder due in the next `lookaheadHours` (and
  * any missed in the past day and not delivered yet) and (re)adds its delayed send job under its
- * deterministic ID. Adding a job whose ID is already queued changes nothing, so it runs as often
- * as wanted: every 5 minutes as a BullMQ job scheduler, and for one assignment right after a
- * change commits. Whatever Redis lost (FLUSHALL, a failover) is back within one run.
+ * deterministic ID: reminders sharing an instant go in send-reminders batches of up to 100
+ * (send-reminders.job.ts packSendJobs), a lone one in its own send-reminder job. Adding a job
+ * whose ID is already queued changes nothing, so it runs as often as wanted: every 5 minutes as
+ * a BullMQ job scheduler, and for one assignment right after a change commits. Whatever Redis
+ * lost (FLUSHALL, a failover) is back within one run.
  */
 import { addWorkingDays } from "../../calendar/working-days";
 import { localDate } from "../../shared/clock";
