@@ -16,11 +16,8 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createBullBoard } from "@bull-board/api";
-import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
-import { ExpressAdapter } from "@bull-board/express";
 import type { Queue } from "bullmq";
-import express from "express";
+import type express from "express";
 import type { DataSource } from "typeorm";
 import { authenticate } from "../auth/authenticate";
 import type { Config } from "../config/env";
@@ -141,12 +138,26 @@ export function createAdminHandler(deps: AdminDeps) {
   const ttl = config.ops.adminSessionTtlSeconds;
   const secure = config.nodeEnv === "production";
 
-  const serverAdapter = new ExpressAdapter();
-  serverAdapter.setBasePath(QUEUES_PATH);
-  createBullBoard({ queues: deps.queues.map((q) => new BullMQAdapter(q)), serverAdapter });
-  const board = express();
-  board.disable("x-powered-by");
-  board.use(QUEUES_PATH, serverAdapter.getRouter() as express.Router);
+  // The dashboard (bull-board and express, about 5 MB of heap) is built for the first administrator
+  // who opens it, not when the API starts (README, "Memory").
+  let board: Promise<express.Express> | null = null;
+  const openBoard = () =>
+    (board ??= (async () => {
+      const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }, { default: createApp }] =
+        await Promise.all([
+          import("@bull-board/api"),
+          import("@bull-board/api/bullMQAdapter"),
+          import("@bull-board/express"),
+          import("express"),
+        ]);
+      const serverAdapter = new ExpressAdapter();
+      serverAdapter.setBasePath(QUEUES_PATH);
+      createBullBoard({ queues: deps.queues.map((q) => new BullMQAdapter(q)), serverAdapter });
+      const app = createApp();
+      app.disable("x-powered-by");
+      app.use(QUEUES_PATH, serverAdapter.getRouter() as express.Router);
+      return app;
+    })());
 
   const byToken = async (header: string): Promise<Verdict> => {
     try {
@@ -256,7 +267,7 @@ export function createAdminHandler(deps: AdminDeps) {
       return;
     }
     if (path === QUEUES_PATH || path.startsWith(`${QUEUES_PATH}/`)) {
-      board(req as express.Request, res as express.Response);
+      (await openBoard())(req as express.Request, res as express.Response);
       return;
     }
     sendJson(res, 404, { error: "Not found" });

@@ -16,6 +16,7 @@ import { RoadmapEntry } from "../plans/roadmap-entry.entity";
 import { TaskGroup } from "../plans/task-group.entity";
 import { ReferenceSource } from "../shared/reference-source.entity";
 import { Task, TaskCooperator, TaskUnit } from "../tasks/task.entity";
+import { TaskVisibility } from "../tasks/task-visibility.entity";
 import { Unit } from "../units/unit.entity";
 import { Notification } from "../notifications/notification.entity";
 import { ReminderDelivery } from "../reminders/reminder-delivery.entity";
@@ -39,6 +40,7 @@ export const ENTITIES = [
   Task,
   TaskCooperator,
   TaskUnit,
+  TaskVisibility,
   CriteriaSet,
   Criterion,
   Indicator,

@@ -2,7 +2,8 @@
  * The e-mail channel: one nodemailer SMTP transport built from SMTP_URL. It knows nothing of
  * reminders; callers hand it a rendered message (reminders/render.ts renders the Vietnamese text).
  */
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
+import type SMTPTransport from "nodemailer/lib/smtp-transport";
 
 export interface MailMessage {
   /** One recipient address. */
@@ -48,13 +49,22 @@ export function messageIdOf(idKey: string, from: string): string {
   return `<${idKey.replace(/[^A-Za-z0-9._-]/g, "_")}@${fromDomain(from)}>`;
 }
 
-/** A mailer for `settings`, or null when no SMTP server is configured. */
+/**
+ * A mailer for `settings`, or null when no SMTP server is configured. nodemailer is loaded and its
+ * transport built on the first message, so a process that never sends mail (the API serving
+ * requests) does not carry it (README, "Memory").
+ */
 export function createMailer(settings: MailSettings): Mailer | null {
-  if (!settings.smtpUrl) return null;
-  const transport = nodemailer.createTransport({ url: settings.smtpUrl, ...TIMEOUTS });
+  const url = settings.smtpUrl;
+  if (!url) return null;
+  let transport: Promise<Transporter<SMTPTransport.SentMessageInfo>> | null = null;
+  const open = () =>
+    (transport ??= import("nodemailer").then((m) => m.default.createTransport({ url, ...TIMEOUTS })));
   return {
     async sendMail(m) {
-      const info = await transport.sendMail({
+      const info = await (
+        await open()
+      ).sendMail({
         from: settings.from,
         to: m.to,
         subject: m.subject,
@@ -66,7 +76,7 @@ export function createMailer(settings: MailSettings): Mailer | null {
       if (info.rejected.length > 0) throw new Error(`SMTP server rejected the recipient`);
     },
     close() {
-      transport.close();
+      void transport?.then((t) => t.close());
     },
   };
 }

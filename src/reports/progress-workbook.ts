@@ -1,4 +1,5 @@
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { loadExcelJS } from "../shared/excel";
 import type {
   ProgressCommuneRow,
   ProgressDistrict,
@@ -400,7 +401,7 @@ function districtSheet(
 
 /** The workbook, as an .xlsx file's bytes. */
 export async function buildProgressWorkbook(report: ProgressReport): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcelJS()).Workbook();
   wb.creator = "NTM Bắc Kạn";
   wb.title = `Tiến độ Kế hoạch ${report.plan.code} đến ${vnDate(report.asOf)}`;
   // The document's date is the figures' date, not the moment it was built.

@@ -16,13 +16,21 @@ export class FixedClock implements Clock {
   }
 }
 
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date ("YYYY-MM-DD") of an instant in a time zone (deadlines are local dates). */
 export function localDate(instant: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(instant);
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat("en-CA", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(instant);
 }

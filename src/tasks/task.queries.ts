@@ -1,4 +1,4 @@
-import type { SelectQueryBuilder } from "typeorm";
+import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import type { Context } from "../shared/context";
 import { localDate } from "../shared/clock";
 import { checkDateOrder, checkDateRange } from "../shared/dates";
@@ -6,6 +6,7 @@ import { decodeId } from "../shared/ids";
 import type { SortSpec } from "../shared/pagination";
 import type { Viewer } from "../shared/viewer";
 import { Task } from "./task.entity";
+import { TaskVisibility, VisibilityKind } from "./task-visibility.entity";
 import { taskScopeOf } from "./task.policy";
 import { CLOSED_STATUSES, TaskSort } from "./task.enums";
 import { OrganizationRole, type TaskFilter } from "./task.inputs";
@@ -14,21 +15,26 @@ import { OrganizationRole, type TaskFilter } from "./task.inputs";
 const NO_DUE_ASC = "9999-12-31";
 const NO_DUE_DESC = "1000-01-01";
 
+/**
+ * The task list's orders. The due-date keys are read from the viewer's visibility rows (alias
+ * `v`, see taskListQuery), which carry COALESCE(due_date, …) beside the task id, so the order and
+ * the keyset condition are an index range (ix_task_visibility_due_asc / _due_desc) read in order.
+ */
 export const TASK_SORTS: Record<TaskSort, SortSpec<Task>> = {
   [TaskSort.DUE_DATE_ASC]: {
     name: "due_asc",
     direction: "ASC",
     keys: [
-      { sql: `COALESCE(t.due_date, '${NO_DUE_ASC}')`, value: (t) => t.dueDate ?? NO_DUE_ASC },
-      { sql: "t.id", value: (t) => t.id },
+      { sql: "v.due_asc", value: (t) => t.dueDate ?? NO_DUE_ASC },
+      { sql: "v.task_id", value: (t) => t.id },
     ],
   },
   [TaskSort.DUE_DATE_DESC]: {
     name: "due_desc",
     direction: "DESC",
     keys: [
-      { sql: `COALESCE(t.due_date, '${NO_DUE_DESC}')`, value: (t) => t.dueDate ?? NO_DUE_DESC },
-      { sql: "t.id", value: (t) => t.id },
+      { sql: "v.due_desc", value: (t) => t.dueDate ?? NO_DUE_DESC },
+      { sql: "v.task_id", value: (t) => t.id },
     ],
   },
   [TaskSort.CODE_ASC]: {
@@ -52,71 +58,42 @@ export function isOverdue(task: Task, todayDate: string): boolean {
 }
 
 /**
- * Tasks that touch a subtree: a unit they concern, their lead's unit or a cooperator's unit lies
- * under `prefixSql` (an SQL expression giving "path%").
- *
- * Written as uncorrelated IN subqueries rather than correlated EXISTS: MariaDB materializes each
- * one once per statement (the units under the prefix come from ix_admin_unit_path) and probes it
- * per task, instead of re-running three joins for every task row — the difference between a
- * province-wide list (and its totalCount) in milliseconds and in seconds (issue #7).
+ * The viewer's rows of task_visibility (src/tasks/task-visibility.entity.ts, kept by the
+ * database): the SQL twin of `canReadTask`. A subtree is keyed by the viewer's unit (whose path
+ * is the viewer's unitPath), involvement by the viewer's organization; null when the viewer may
+ * read nothing.
  */
-function touchesSubtree(prefixSql: string): string {
-  return `(t.id IN (SELECT tu.task_id FROM task_unit tu JOIN admin_unit cu ON cu.id = tu.unit_id
-                     WHERE cu.path LIKE ${prefixSql})
-       OR t.lead_org_id IN (SELECT lo.id FROM organization lo JOIN admin_unit lu ON lu.id = lo.unit_id
-                             WHERE lu.path LIKE ${prefixSql})
-       OR t.id IN (SELECT tc.task_id FROM task_cooperator tc JOIN organization co ON co.id = tc.org_id
-                     JOIN admin_unit ku ON ku.id = co.unit_id
-                     WHERE ku.path LIKE ${prefixSql}))`;
+function visibilityOf(viewer: Viewer | null): { kind: VisibilityKind; scopeId: number } | null {
+  if (!viewer) return null;
+  const scope = taskScopeOf(viewer);
+  switch (scope.kind) {
+    case "all":
+      return { kind: VisibilityKind.ALL, scopeId: 0 };
+    case "subtree":
+      return { kind: VisibilityKind.UNIT, scopeId: viewer.unitId };
+    case "involvement":
+      return { kind: VisibilityKind.ORG, scopeId: scope.orgId };
+    case "none":
+      return null;
+  }
 }
 
 /**
- * True when every administrative unit lies under `prefixSql` (a province-wide viewer whose
- * province is the whole tree). Uncorrelated, so MariaDB evaluates it once per statement.
+ * Restricts `qb` (alias `t`) to what the viewer may read: one primary-key probe of
+ * task_visibility per task (nothing for a system administrator, who reads every task).
  */
-function coversAllUnits(prefixSql: string): string {
-  return `NOT EXISTS (SELECT 1 FROM admin_unit xu WHERE xu.path NOT LIKE ${prefixSql})`;
-}
-
-/**
- * Tasks that touch any unit at all: every organization has a unit (organization.unit_id is NOT
- * NULL, foreign keys on lead_org_id and task_cooperator.org_id), so this equals
- * touchesSubtree(prefix) whenever coversAllUnits(prefix) — without joining admin_unit or
- * organization: three primary-key probes per task instead of path checks.
- */
-function touchesAnyUnit(): string {
-  return `(t.lead_org_id IS NOT NULL
-       OR EXISTS (SELECT 1 FROM task_unit tu0 WHERE tu0.task_id = t.id)
-       OR EXISTS (SELECT 1 FROM task_cooperator tc0 WHERE tc0.task_id = t.id))`;
-}
-
-/** Restricts `qb` (alias `t`) to what the viewer may read: the SQL twin of `canReadTask`. */
 export function applyTaskScope(
   qb: SelectQueryBuilder<Task>,
   viewer: Viewer | null,
 ): SelectQueryBuilder<Task> {
-  if (!viewer) return qb.andWhere("1 = 0");
-  const scope = taskScopeOf(viewer);
-  switch (scope.kind) {
-    case "all":
-      return qb;
-    case "subtree":
-      return qb.andWhere(
-        `((${coversAllUnits(":scopePrefix")} AND ${touchesAnyUnit()})
-          OR (NOT ${coversAllUnits(":scopePrefix")} AND ${touchesSubtree(":scopePrefix")}))`,
-        { scopePrefix: `${scope.path}%` },
-      );
-    case "involvement":
-      return qb.andWhere(
-        `EXISTS (SELECT 1 FROM task a
-                  WHERE (a.lead_org_id = :scopeOrg
-                         OR a.id IN (SELECT ac.task_id FROM task_cooperator ac WHERE ac.org_id = :scopeOrg))
-                    AND t.path LIKE CONCAT(a.path, '%'))`,
-        { scopeOrg: scope.orgId },
-      );
-    case "none":
-      return qb.andWhere("1 = 0");
-  }
+  const vis = visibilityOf(viewer);
+  if (!vis) return qb.andWhere("1 = 0");
+  if (vis.kind === VisibilityKind.ALL) return qb;
+  return qb.andWhere(
+    `EXISTS (SELECT 1 FROM task_visibility sv
+              WHERE sv.kind = :scopeKind AND sv.scope_id = :scopeId AND sv.task_id = t.id)`,
+    { scopeKind: vis.kind, scopeId: vis.scopeId },
+  );
 }
 
 /** The viewer's tasks (alias `t`), no filter, order or limit yet. */
@@ -124,20 +101,29 @@ export function visibleTasks(ctx: Context): SelectQueryBuilder<Task> {
   return applyTaskScope(ctx.ds.getRepository(Task).createQueryBuilder("t"), ctx.viewer);
 }
 
-/** The filtered task list within the viewer's scope (alias `t`), no order or limit yet. */
-export function taskListQuery(ctx: Context, filter: TaskFilter | null | undefined): SelectQueryBuilder<Task> {
-  const qb = visibleTasks(ctx);
-  if (!filter) return qb;
+/** One condition of the task list, with its parameters. */
+type Condition = [sql: string, params?: Record<string, unknown>];
 
-  if (filter.planId)
-    qb.andWhere("t.plan_id = :planId", { planId: decodeId("Plan", filter.planId, "planId") });
-  if (filter.code) qb.andWhere("t.code = :code", { code: filter.code });
+/**
+ * The task list's conditions on the visibility row `v` alone (cheap to count: an index range)
+ * and on the task row `t`.
+ */
+function listConditions(
+  ctx: Context,
+  filter: TaskFilter | null | undefined,
+): { onV: Condition[]; onT: Condition[] } {
+  const onV: Condition[] = [];
+  const onT: Condition[] = [];
+  if (!filter) return { onV, onT };
+
+  if (filter.planId) onT.push(["t.plan_id = :planId", { planId: decodeId("Plan", filter.planId, "planId") }]);
+  if (filter.code) onT.push(["t.code = :code", { code: filter.code }]);
   if (filter.groupId)
-    qb.andWhere("t.group_id = :groupId", { groupId: decodeId("TaskGroup", filter.groupId, "groupId") });
+    onT.push(["t.group_id = :groupId", { groupId: decodeId("TaskGroup", filter.groupId, "groupId") }]);
   if (filter.parentId)
-    qb.andWhere("t.parent_id = :parentId", { parentId: decodeId("Task", filter.parentId, "parentId") });
-  if (filter.rootOnly === true) qb.andWhere("t.parent_id IS NULL");
-  if (filter.rootOnly === false) qb.andWhere("t.parent_id IS NOT NULL");
+    onT.push(["t.parent_id = :parentId", { parentId: decodeId("Task", filter.parentId, "parentId") }]);
+  if (filter.rootOnly === true) onT.push(["t.parent_id IS NULL"]);
+  if (filter.rootOnly === false) onT.push(["t.parent_id IS NOT NULL"]);
 
   if (filter.organizationId) {
     const orgId = decodeId("Organization", filter.organizationId, "organizationId");
@@ -150,31 +136,68 @@ export function taskListQuery(ctx: Context, filter: TaskFilter | null | undefine
         : role === OrganizationRole.COOPERATING
           ? coop
           : `(${lead} OR ${coop})`;
-    qb.andWhere(where, { orgId });
+    onT.push([where, { orgId }]);
   }
 
-  if (filter.unitId) {
-    const unitId = decodeId("Unit", filter.unitId, "unitId");
-    qb.andWhere(touchesSubtree("CONCAT((SELECT w.path FROM admin_unit w WHERE w.id = :unitId), '%')"), {
-      unitId,
-    });
-  }
+  // Touches the unit's subtree: the unit's own visibility rows, probed by primary key.
+  if (filter.unitId)
+    onV.push([
+      `EXISTS (SELECT 1 FROM task_visibility fu
+                WHERE fu.kind = '${VisibilityKind.UNIT}' AND fu.scope_id = :unitId AND fu.task_id = v.task_id)`,
+      { unitId: decodeId("Unit", filter.unitId, "unitId") },
+    ]);
 
   if (filter.statuses && filter.statuses.length > 0)
-    qb.andWhere("t.status IN (:...statuses)", { statuses: filter.statuses });
+    onT.push(["t.status IN (:...statuses)", { statuses: filter.statuses }]);
 
   const dueFrom = checkDateRange(filter.dueFrom, "dueFrom");
   const dueTo = checkDateRange(filter.dueTo, "dueTo");
   checkDateOrder(dueFrom, dueTo, "dueFrom", "dueTo");
-  if (dueFrom) qb.andWhere("t.due_date >= :dueFrom", { dueFrom });
-  if (dueTo) qb.andWhere("t.due_date <= :dueTo", { dueTo });
+  if (dueFrom) onT.push(["t.due_date >= :dueFrom", { dueFrom }]);
+  if (dueTo) onT.push(["t.due_date <= :dueTo", { dueTo }]);
 
+  // Overdue = dated, before today, still running. due_asc is the due date of a dated task and
+  // '9999-12-31' of an undated one, so `due_asc < today` is "dated and before today".
   if (filter.overdue === true || filter.overdue === false) {
-    const overdue = "(t.due_date IS NOT NULL AND t.due_date < :today AND t.status NOT IN (:...closed))";
-    qb.andWhere(filter.overdue ? overdue : `NOT ${overdue}`, {
-      today: today(ctx),
-      closed: [...CLOSED_STATUSES],
-    });
+    const overdue = "(v.running = 1 AND v.due_asc < :today)";
+    onV.push([filter.overdue ? overdue : `NOT ${overdue}`, { today: today(ctx) }]);
   }
-  return qb;
+  return { onV, onT };
+}
+
+/**
+ * The filtered task list within the viewer's scope: `page` joins each task (alias `t`) to its
+ * visibility row for the viewer (alias `v`, which TASK_SORTS order by); `count` gives the same
+ * rows for totalCount, from task_visibility alone when no filter needs the task row (an index
+ * range count instead of a join per task). No order or limit yet.
+ */
+export function taskListQuery(
+  ctx: Context,
+  filter: TaskFilter | null | undefined,
+): { page: SelectQueryBuilder<Task>; count: SelectQueryBuilder<ObjectLiteral> } {
+  const vis = visibilityOf(ctx.viewer);
+  const { onV, onT } = listConditions(ctx, filter);
+  const scope = { visKind: vis?.kind ?? VisibilityKind.ALL, visScope: vis?.scopeId ?? 0 };
+  // Unless a filter names a task or an organization (whose own index finds few rows), the page is
+  // read in order from the viewer's visibility rows and each task fetched by primary key.
+  // `v.task_id + 0` leaves MariaDB no index to reach v from t, so it cannot choose the other
+  // order; it did for a province-wide viewer once ANALYZE TABLE had run (a scan of every task,
+  // then a sort of all of them, 0.8 s a page on 30,000 tasks).
+  const narrow = Boolean(filter?.code || filter?.parentId || filter?.organizationId);
+  const join = narrow ? "v.task_id = t.id" : "t.id = v.task_id + 0";
+  const page = ctx.ds
+    .getRepository(Task)
+    .createQueryBuilder("t")
+    .innerJoin(TaskVisibility, "v", `${join} AND v.kind = :visKind AND v.scope_id = :visScope`, scope);
+  if (!vis) page.andWhere("1 = 0");
+  for (const [sql, params] of [...onV, ...onT]) page.andWhere(sql, params);
+  if (onT.length > 0) return { page, count: page.clone() };
+
+  const count = ctx.ds
+    .getRepository(TaskVisibility)
+    .createQueryBuilder("v")
+    .where("v.kind = :visKind AND v.scope_id = :visScope", scope);
+  if (!vis) count.andWhere("1 = 0");
+  for (const [sql, params] of onV) count.andWhere(sql, params);
+  return { page, count };
 }

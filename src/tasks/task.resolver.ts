@@ -38,7 +38,8 @@ export class TaskResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<TaskConnection> {
-    return paginate(taskListQuery(ctx, filter), TASK_SORTS[orderBy], page, selects(info, "totalCount"));
+    const list = taskListQuery(ctx, filter);
+    return paginate(list.page, TASK_SORTS[orderBy], page, selects(info, "totalCount"), list.count);
   }
 
   @FieldResolver(() => Plan)

@@ -1,4 +1,5 @@
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { loadExcelJS } from "../shared/excel";
 import type { EntityManager } from "typeorm";
 import { FIRST_DATA_ROW, IMPORT_COLUMNS, MAX_IMPORT_ROWS, TASKS_SHEET } from "./task-import.workbook";
 
@@ -54,7 +55,7 @@ const quoteSheet = (name: string) => `'${name.replace(/'/g, "''")}'`;
 
 /** The downloadable template: the task sheet with its two header rows, the instructions, and the lists. */
 export async function buildTaskImportTemplate(lists: TemplateLists): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcelJS()).Workbook();
   wb.creator = "NTM Bắc Kạn";
   wb.title = "Mẫu nhập nhiệm vụ (task import template)";
 

@@ -1,4 +1,5 @@
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+import { loadExcelJS } from "../shared/excel";
 import { MAX_DATE, MIN_DATE } from "../shared/dates";
 import { guardXlsx, XlsxRefused } from "../shared/xlsx-guard";
 
@@ -253,7 +254,7 @@ function cellOf(value: ExcelJS.CellValue): Cell {
 /** Reads the task sheet's rows. Cell problems are collected per row; the file is refused as a whole when it cannot be read. */
 export async function readTaskWorkbook(buf: Buffer): Promise<{ rows: RawTaskRow[]; errors: ImportError[] }> {
   guardXlsx(buf);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcelJS()).Workbook();
   try {
     await wb.xlsx.load(
       buf as unknown as ArrayBuffer,
