@@ -78,16 +78,16 @@ export interface SortSpec<T> {
   keys: Array<{ sql: string; value: (row: T) => string | number }>;
 }
 
-interface Cursor {
+export interface Cursor {
   s: string;
   v: Array<string | number>;
 }
 
-function encodeCursor(c: Cursor): string {
+export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c), "utf8").toString("base64url");
 }
 
-function decodeCursor<T>(raw: string, sort: SortSpec<T>): Cursor {
+export function decodeCursor<T>(raw: string, sort: SortSpec<T>): Cursor {
   const bad = () => new BadInputError("after is not a valid cursor for this list and order", "after");
   if (raw.length > 512 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw bad();
   let parsed: unknown;
@@ -124,6 +124,18 @@ export function selects(info: GraphQLResolveInfo, field: string): boolean {
   return info.fieldNodes.some((n) => walk(n.selectionSet));
 }
 
+/** The page size and the decoded `after` cursor, or BAD_USER_INPUT. */
+export function pageArgs<T>(
+  args: ConnectionArgs,
+  sort: SortSpec<T>,
+): { first: number; after: Cursor | null } {
+  const first = args.first;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw new BadInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`, "first");
+  }
+  return { first, after: args.after ? decodeCursor(args.after, sort) : null };
+}
+
 /**
  * Runs one keyset-paginated page of `qb` (alias must be the root alias, filters applied).
  * One SQL statement: the count, when asked for, is a scalar subquery over the same filters.
@@ -134,11 +146,7 @@ export async function paginate<T extends ObjectLiteral>(
   args: ConnectionArgs,
   withTotal: boolean,
 ): Promise<Page<T>> {
-  const first = args.first;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw new BadInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`, "first");
-  }
-  const after = args.after ? decodeCursor(args.after, sort) : null;
+  const { first, after } = pageArgs(args, sort);
 
   const countSql = withTotal ? qb.clone().select("COUNT(*)").orderBy().getQuery() : null;
 
@@ -159,8 +167,7 @@ export async function paginate<T extends ObjectLiteral>(
 
   const { entities, raw } = await page.getRawAndEntities<{ __total?: string | number }>();
   const hasNextPage = entities.length > first;
-  const nodes = entities.slice(0, first);
-  const edges = nodes.map((node) => ({
+  const edges = entities.slice(0, first).map((node) => ({
     node,
     cursor: encodeCursor({ s: sort.name, v: sort.keys.map((k) => k.value(node)) }),
   }));
@@ -171,13 +178,23 @@ export async function paginate<T extends ObjectLiteral>(
     else if (after) totalCount = Number((await qb.clone().orderBy().getCount()) ?? 0);
   }
 
+  return pageOf(edges, totalCount, hasNextPage, after !== null);
+}
+
+/** A page from its edges: nodes and page info follow from them. */
+export function pageOf<T>(
+  edges: Array<{ cursor: string; node: T }>,
+  totalCount: number,
+  hasNextPage: boolean,
+  hasPreviousPage: boolean,
+): Page<T> {
   return {
     edges,
-    nodes,
+    nodes: edges.map((e) => e.node),
     totalCount,
     pageInfo: {
       hasNextPage,
-      hasPreviousPage: after !== null,
+      hasPreviousPage,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
