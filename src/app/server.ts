@@ -206,6 +206,9 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     logger.warn("caches: not subscribed to Redis yet; every request reads MariaDB until it is");
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
+    // Compact JSON: Apollo's default indents every response (2 spaces), which made a 100-unit page
+    // about twice the bytes to build and send.
+    stringifyResult: (result) => JSON.stringify(result),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
@@ -300,12 +303,15 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           caches,
         }),
     });
-    const outHeaders: Record<string, string> = { "x-request-id": requestId };
+    const outHeaders: Record<string, string | number> = { "x-request-id": requestId };
     for (const [k, v] of result.headers) outHeaders[k] = v;
-    res.writeHead(result.status ?? 200, outHeaders);
     if (result.body.kind === "complete") {
+      // A length rather than chunked framing: one buffer less to write per response.
+      outHeaders["content-length"] = Buffer.byteLength(result.body.string);
+      res.writeHead(result.status ?? 200, outHeaders);
       res.end(result.body.string);
     } else {
+      res.writeHead(result.status ?? 200, outHeaders);
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();
     }
