@@ -9,6 +9,7 @@ import { NotificationPreferences1795979448794 } from "./1795979448794-Notificati
 import { CriteriaWorkflow1795978828684 } from "./1795978828684-CriteriaWorkflow";
 
 import { Rollup1795979450640 } from "./1795979450640-Rollup";
+import { UnitCacheVersion1795990202256 } from "./1795990202256-UnitCacheVersion";
 import { TaskVisibility1795990324134 } from "./1795990324134-TaskVisibility";
 
 /** Every migration, in order. Listed explicitly so the compiler checks them and no glob can miss one. */
@@ -22,5 +23,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   NotificationPreferences1795979448794,
 
   Rollup1795979450640,
+  UnitCacheVersion1795990202256,
   TaskVisibility1795990324134,
 ];

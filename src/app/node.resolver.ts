@@ -64,7 +64,9 @@ async function loadNode(ctx: Context, gid: string): Promise<(object & { __typena
   const parsed = parseGlobalId(gid);
   if (!parsed) throw new BadInputError("id is not a valid ID", "id");
   const row = await ctx.loaders.get(LOADERS[parsed.type]).load(parsed.id);
-  return row ? Object.assign(row, { __typename: parsed.type }) : null;
+  // The type name goes on an object of its own that reads through to the row: a loaded row may be
+  // shared by every request (the units in memory are frozen), so it is never written to.
+  return row ? Object.assign(Object.create(row) as object, { __typename: parsed.type }) : null;
 }
 
 @Authorized()

@@ -79,6 +79,12 @@ function jwksFor(url: string): Jwks {
  * failure is a TokenError with no detail a client could use.
  */
 export async function verifyToken(config: Config, token: string, now: Date): Promise<VerifiedToken> {
+  // A token that verified under this secret, issuer and audience: only the clock is checked again.
+  const cacheKey = `${config.appSecret}\u0000${config.auth.issuer}\u0000${config.auth.audience}\u0000${token}`;
+  const nowSec = now.getTime() / 1000;
+  const hit = verifiedLocal.get(cacheKey);
+  if (hit && nowSec < hit.exp && nowSec >= hit.iat && nowSec - hit.iat <= config.auth.accessTtlSeconds + 5)
+    return hit.result;
   let unverified: JWTPayload;
   try {
     unverified = decodeJwt(token);
@@ -88,16 +94,6 @@ export async function verifyToken(config: Config, token: string, now: Date): Pro
   const currentDate = now;
   try {
     if (unverified.iss === config.auth.issuer) {
-      const cacheKey = `${config.appSecret}\u0000${config.auth.issuer}\u0000${config.auth.audience}\u0000${token}`;
-      const nowSec = now.getTime() / 1000;
-      const hit = verifiedLocal.get(cacheKey);
-      if (
-        hit &&
-        nowSec < hit.exp &&
-        nowSec >= hit.iat &&
-        nowSec - hit.iat <= config.auth.accessTtlSeconds + 5
-      )
-        return hit.result;
       const { payload, protectedHeader } = await jwtVerify(token, accessKey(config), {
         algorithms: [ACCESS_ALG],
         issuer: config.auth.issuer,

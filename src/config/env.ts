@@ -67,6 +67,22 @@ export interface Config {
     /** The From header of every e-mail. */
     from: string;
   };
+  /**
+   * What an API process keeps in memory (README "Caches"): a checked session and its viewer, and
+   * the administrative units.
+   */
+  caches: {
+    /**
+     * Seconds a verified session and its viewer are reused without MariaDB (AUTH_CACHE_SECONDS);
+     * 0: every request reads them. Also the longest a change made outside the API (or one whose
+     * Redis notice was lost) takes to reach another API process.
+     */
+    authSeconds: number;
+    /** Seconds the units are served from memory before their version is checked again (UNIT_CACHE_SECONDS); 0: on every request. */
+    unitSeconds: number;
+    /** Largest admin_unit table kept in memory (UNIT_CACHE_MAX_ROWS); 0: never, every read goes to MariaDB. */
+    unitMaxRows: number;
+  };
   /** Operations: /metrics access, the worker's HTTP listener, the queues dashboard, shutdown. */
   ops: {
     /** Bearer token that opens /metrics from anywhere (METRICS_TOKEN); null: only the allowlist. */
@@ -161,6 +177,9 @@ export const DEFAULTS = {
   WORKER_METRICS_HOST: "0.0.0.0",
   ADMIN_SESSION_TTL_SECONDS: "900",
   SHUTDOWN_TIMEOUT_MS: "10000",
+  AUTH_CACHE_SECONDS: "5",
+  UNIT_CACHE_SECONDS: "5",
+  UNIT_CACHE_MAX_ROWS: "20000",
 } as const;
 
 /** The largest ATTACHMENT_MAX_BYTES allowed: 100 MiB. */
@@ -335,6 +354,11 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`MAIL_FROM must be an address such as "Name" <no-reply@example.org> (got "${mailFrom}")`);
 
   const ops = parseOps(env, get, int, problems);
+  const caches = {
+    authSeconds: int("AUTH_CACHE_SECONDS", 0, 60),
+    unitSeconds: int("UNIT_CACHE_SECONDS", 0, 3600),
+    unitMaxRows: int("UNIT_CACHE_MAX_ROWS", 0, 1_000_000),
+  };
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -367,6 +391,7 @@ export function loadConfig(env: Env = process.env): Config {
     reminders: { concurrency: reminderConcurrency, lookaheadHours: reminderLookaheadHours },
     webhooks: { maxAttempts: webhookMaxAttempts, backoffMs: webhookBackoffMs },
     mail: { smtpUrl, from: mailFrom },
+    caches,
     ops,
   };
 }

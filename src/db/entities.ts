@@ -1,4 +1,5 @@
 import { AuditEntry } from "../audit/audit-entry.entity";
+import { CacheVersion } from "./cache-version.entity";
 import { RefreshToken, User, UserRole } from "../auth/user.entity";
 import { CalendarDay } from "../calendar/calendar-day.entity";
 import { Assignment, AssignmentEvent } from "../workflow/assignment.entity";
@@ -76,4 +77,5 @@ export const ENTITIES = [
   ProgressOrg,
   ProgressFunding,
   ProgressSnapshot,
+  CacheVersion,
 ];

@@ -5,6 +5,7 @@
  */
 import type { DataSource } from "typeorm";
 import { Plan } from "../plans/plan.entity";
+import { unitsChanged } from "../units/unit.directory";
 import { Unit } from "../units/unit.entity";
 import { SeedContext, type SeedSummary } from "./seed-context";
 import { seedCriteria } from "./seed-criteria";
@@ -20,7 +21,7 @@ export type { SeedSummary } from "./seed-context";
 
 /** Seed the 2022 plan; returns the rows inserted per table (all zero when it was already seeded). */
 export async function seedBacKan2022(ds: DataSource): Promise<SeedSummary> {
-  return ds.transaction(async (manager) => {
+  const summary = await ds.transaction(async (manager) => {
     const ctx = new SeedContext(manager);
     await seedReferenceSources(ctx);
     const units = await seedUnits(ctx);
@@ -34,6 +35,9 @@ export async function seedBacKan2022(ds: DataSource): Promise<SeedSummary> {
     await seedFunding(ctx, units, plan);
     return ctx.summary;
   });
+  // This process reads the new units at once (units/unit.directory.ts); others see the version move.
+  unitsChanged(ds);
+  return summary;
 }
 
 /** True when the database holds no plan and no unit (a fresh install the API may seed). */

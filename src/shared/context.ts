@@ -44,6 +44,17 @@ export interface RollupScheduler {
   unitsChanged(unitIds: readonly number[], reason: string): Promise<unknown>;
 }
 
+/**
+ * What a command calls after committing a change that cached copies depend on: the API process
+ * drops its own copies at once and tells the others through Redis (app/caches.ts). Never throws.
+ */
+export interface CacheInvalidation {
+  /** Sessions, roles, status or lock of these users changed: their cached viewers go. */
+  usersChanged(userIds: readonly number[]): Promise<void>;
+  /** admin_unit changed: the units held in memory go. */
+  unitsChanged(): Promise<void>;
+}
+
 /** What every resolver receives. Built fresh for each request. */
 export interface Context {
   ds: DataSource;
@@ -62,6 +73,8 @@ export interface Context {
   rollups?: RollupScheduler | null;
   /** Live notifications of this server (subscriptions; publishing after commit); absent elsewhere. */
   live?: LiveNotificationHub | null;
+  /** Drops cached viewers and units after a commit; absent in a process that caches nothing. */
+  caches?: CacheInvalidation | null;
   /** The signed-in user; null for an anonymous request. */
   viewer: Viewer | null;
   /** The raw Authorization header; the viewer is loaded from it after validation. */

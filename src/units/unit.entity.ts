@@ -21,7 +21,15 @@ import { UnitLevel, UnitType } from "./unit.enums";
  * Units are never deleted: a merge or a change of type closes the old row (validTo) and links
  * its successor, so history stays readable.
  */
-@ObjectType("Unit", { implements: Node, description: "An administrative unit (đơn vị hành chính)." })
+/*
+ * Fields are plain properties read by graphql-js directly (`simpleResolvers`: units are the most
+ * listed objects); `id` is the `globalId` getter under another name, so it keeps a resolver.
+ */
+@ObjectType("Unit", {
+  implements: Node,
+  description: "An administrative unit (đơn vị hành chính).",
+  simpleResolvers: true,
+})
 @Entity("admin_unit")
 @Index("uq_admin_unit_code_valid_from", ["code", "validFrom"], { unique: true })
 @Index("ix_admin_unit_path", ["path"])
@@ -31,7 +39,7 @@ export class Unit {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;
 
-  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  @Field(() => ID, { name: "id", description: "Opaque global ID.", simple: false })
   get globalId(): string {
     return toGlobalId("Unit", this.id);
   }

@@ -9,7 +9,8 @@ import { LocalDate } from "../shared/scalars";
 import { checkDateRange } from "../shared/dates";
 import { Unit } from "./unit.entity";
 import { UnitFilter } from "./unit.inputs";
-import { ancestorIds, unitById, unitsByParent } from "./unit.loaders";
+import { ancestorIds, unitById, unitSnapshot, unitsByParent } from "./unit.loaders";
+import { listUnitsInMemory } from "./unit.list";
 import { UNIT_SORT, unitListQuery } from "./unit.queries";
 
 export const UnitConnection = Connection("Unit", Unit);
@@ -32,7 +33,11 @@ export class UnitResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<UnitConnection> {
-    return paginate(unitListQuery(ctx.ds, filter), UNIT_SORT, page, selects(info, "totalCount"));
+    const withTotal = selects(info, "totalCount");
+    // From the units in memory when they can answer exactly (unit.list.ts), else from MariaDB.
+    const snapshot = await unitSnapshot(ctx);
+    const fromMemory = snapshot ? listUnitsInMemory(snapshot, filter, page, withTotal) : null;
+    return fromMemory ?? paginate(unitListQuery(ctx.ds, filter), UNIT_SORT, page, withTotal);
   }
 
   @FieldResolver(() => Unit, { nullable: true, description: "The unit one level up; null for a province." })

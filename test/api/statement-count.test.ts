@@ -6,6 +6,8 @@ import { startTestApp, type TestApp } from "../helpers/server";
  * Per-request DataLoaders: a request runs at most 1 + (relation fields it selects) statements,
  * and the count does not grow with the page size. Every authenticated request adds one statement
  * of its own: loading the viewer (user, roles, organization, unit and session in one SELECT).
+ * Counted with the caches off (every request misses them, the worst case); with them on, the
+ * viewer and the units cost no statement at all (test/units/unit-directory.test.ts).
  */
 const AUTH = 1;
 describe("SQL statements per request", () => {
@@ -13,7 +15,9 @@ describe("SQL statements per request", () => {
   let tree: Tree;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({
+      configure: (c) => ({ ...c, caches: { authSeconds: 0, unitSeconds: 0, unitMaxRows: 0 } }),
+    });
     const ds = app.db.ds;
     tree = await makeTree(ds, 3, 4, 3, "Đếm");
     for (const d of tree.districts) await makeOrg(ds, { unit: d });

@@ -1,3 +1,4 @@
+import { unitsChanged } from "../../src/units/unit.directory";
 import { UnitType } from "../../src/units/unit.enums";
 import { toGlobalId } from "../../src/shared/ids";
 import { makeOrg, makeTree, makeUnit, type Tree } from "../factories";
@@ -27,6 +28,7 @@ describe("units: tree, search, history", () => {
       validFrom: "2023-04-10",
     });
     await app.db.ds.getRepository("Unit").update(oldVanTung.id, { successorId: newVanTung.id });
+    unitsChanged(app.db.ds);
     await makeOrg(app.db.ds, { unit: tree.districts[0], name: "Ủy ban nhân dân huyện Cây 1" });
   });
   afterAll(async () => {

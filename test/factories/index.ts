@@ -12,6 +12,7 @@ import { Confidence } from "../../src/shared/provenance";
 import { foldDiacritics, lowerName, normalizeName } from "../../src/shared/text";
 import { Task, TaskCooperator, TaskUnit } from "../../src/tasks/task.entity";
 import { TaskStatus } from "../../src/tasks/task.enums";
+import { unitsChanged } from "../../src/units/unit.directory";
 import { Unit } from "../../src/units/unit.entity";
 import { LEVEL_OF_TYPE, UnitType } from "../../src/units/unit.enums";
 
@@ -56,6 +57,8 @@ export async function makeUnit(
   await repo.save(unit);
   unit.path = `${parent ? parent.path : "/"}${unit.id}/`;
   await repo.update(unit.id, { path: unit.path });
+  // As any writer of units in an API process does: this process reads them again at once.
+  unitsChanged(ds);
   return unit;
 }
 

@@ -1,9 +1,11 @@
 import type { Redis } from "ioredis";
+import type { DataSource } from "typeorm";
+import { createDataSource } from "../../src/db/data-source";
 import { createServer, type AppServer } from "../../src/app/server";
 import { issueTokens } from "../../src/auth/session";
 import type { User } from "../../src/auth/user.entity";
 import { createRedis } from "../../src/queue/connection";
-import { FixedClock } from "../../src/shared/clock";
+import { type Clock, FixedClock } from "../../src/shared/clock";
 import type { Config } from "../../src/config/env";
 import { createLogger, type Logger } from "../../src/shared/logger";
 import { Role } from "../../src/shared/roles";
@@ -114,6 +116,58 @@ export async function startTestApp(
       }
       await redis.quit();
       await db.drop();
+    },
+  };
+}
+
+export interface OtherApi {
+  server: AppServer;
+  /** The other process's DataSource (its own pool and units in memory). */
+  ds: DataSource;
+  /** POSTs an operation to it; the HTTP status and body. */
+  gqlAs<T = Record<string, unknown>>(
+    token: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GqlResult<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * A second API process beside `app`, as another replica behind the load balancer: the same
+ * database, Redis prefix and clock, but a DataSource, caches and Redis connections of its own.
+ */
+export async function startOtherApi(app: TestApp): Promise<OtherApi> {
+  const ds = createDataSource(app.db.config.database, { poolSize: 2 });
+  await ds.initialize();
+  const redis = createRedis(app.db.config.redisUrl);
+  const clock: Clock = { now: () => app.clock.now() };
+  const server = await createServer({
+    config: app.db.config,
+    ds,
+    redis,
+    logger: createLogger("silent"),
+    clock,
+  });
+  const port = await server.listen(0, "127.0.0.1");
+  return {
+    server,
+    ds,
+    async gqlAs<T>(token: string | null, query: string, variables?: Record<string, unknown>) {
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (token !== null) headers.authorization = `Bearer ${token}`;
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
+      const raw = await res.text();
+      return { status: res.status, raw, ...(JSON.parse(raw) as Omit<GqlResult<T>, "status" | "raw">) };
+    },
+    async close() {
+      await server.stop();
+      await redis.quit();
+      await ds.destroy();
     },
   };
 }

@@ -17,6 +17,21 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+function acceptsTcp(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.createConnection({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
 function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null)
@@ -32,10 +47,10 @@ export interface PrivateRedis {
 
 /**
  * A Redis server of this test's own (nothing kept on disk), so the test may FLUSHALL it without
- * touching the Redis other tests share.
+ * touching the Redis other tests share. `port`: start it again where a stopped one listened.
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+export async function startPrivateRedis(opts: { port?: number } = {}): Promise<PrivateRedis> {
+  const port = opts.port ?? (await freePort());
   const child = spawn(
     "redis-server",
     [
@@ -61,6 +76,13 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const ready = (async () => {
     const deadline = Date.now() + 10_000;
     for (;;) {
+      // A plain TCP probe first: ioredis keeps a timer alive for seconds after a refused connection,
+      // which kept jest from exiting after the test.
+      if (!(await acceptsTcp(port))) {
+        if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer within 10 s`);
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on("error", () => {});
       try {

@@ -92,6 +92,8 @@ export async function login(ctx: Context, input: LoginInput): Promise<AuthPayloa
           failedLogins: 0,
           lockedUntil: new Date(now.getTime() + config.auth.lockMinutes * 60_000),
         });
+        // A lock also ends the sessions already open (authenticate.ts refuses locked users).
+        uow.afterCommit(() => ctx.caches?.usersChanged([user.id]));
       }
       await recordAudit(uow.manager, actor, {
         action: lock ? "auth.account_locked" : "auth.login_failed",

@@ -17,8 +17,11 @@ export async function logout(ctx: Context, viewer: Viewer, allSessions: boolean)
         : { userId: viewer.userId, familyId: viewer.sessionId, revokedAt: IsNull() };
     const live = await repo.find({ where, select: { familyId: true } });
     const families = [...new Set(live.map((r) => r.familyId))];
-    if (families.length > 0)
+    if (families.length > 0) {
       await repo.update({ familyId: In(families), revokedAt: IsNull() }, { revokedAt: now });
+      // Cached sessions go in every API process (app/caches.ts).
+      uow.afterCommit(() => ctx.caches?.usersChanged([viewer.userId]));
+    }
     await recordAudit(
       uow.manager,
       { viewer, requestId: ctx.requestId, ip: ctx.ip },

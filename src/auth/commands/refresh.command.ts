@@ -45,6 +45,7 @@ export async function refreshSession(ctx: Context, refreshToken: string): Promis
       if (row.revokedAt !== null && row.replacedById !== null) {
         // Reuse of a token already rotated: it was copied. End the whole family.
         await repo.update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: now });
+        uow.afterCommit(() => ctx.caches?.usersChanged([user.id]));
         await recordAudit(uow.manager, actor, {
           action: "auth.refresh_reuse_detected",
           objectType: "User",
@@ -56,6 +57,7 @@ export async function refreshSession(ctx: Context, refreshToken: string): Promis
     }
     if (user.status !== UserStatus.ACTIVE) {
       await repo.update({ familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: now });
+      uow.afterCommit(() => ctx.caches?.usersChanged([user.id]));
       return {
         tokens: null,
         userErrors: [userError("ACCOUNT_DISABLED", "This account is disabled; ask your administrator")],

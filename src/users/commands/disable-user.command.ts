@@ -40,6 +40,7 @@ async function setUserStatus(
   return withTransaction(ctx.ds, async (uow) => {
     const stale = await updateIfVersion(uow.manager, userId, input.version, { status });
     if (stale) return { user: null, userErrors: [stale] };
+    uow.afterCommit(() => ctx.caches?.usersChanged([userId]));
     let sessionsEnded = 0;
     if (disabling) {
       const revoked = await uow.manager

@@ -55,6 +55,8 @@ export async function setUserRoles(ctx: Context, input: SetUserRolesInput): Prom
   return withTransaction(ctx.ds, async (uow) => {
     const stale = await updateIfVersion(uow.manager, userId, input.version, {});
     if (stale) return { user: null, userErrors: [stale] };
+    // The user's cached viewer (with the old roles) goes in every API process.
+    uow.afterCommit(() => ctx.caches?.usersChanged([userId]));
     const roleRepo = uow.manager.getRepository(UserRole);
     await roleRepo.delete({ userId });
     await roleRepo.insert(roles.map((role) => ({ userId, role })));
