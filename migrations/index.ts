@@ -9,6 +9,7 @@ import { NotificationPreferences1795979448794 } from "./1795979448794-Notificati
 import { CriteriaWorkflow1795978828684 } from "./1795978828684-CriteriaWorkflow";
 
 import { Rollup1795979450640 } from "./1795979450640-Rollup";
+import { RollupSources1795992406313 } from "./1795992406313-RollupSources";
 
 /** Every migration, in order. Listed explicitly so the compiler checks them and no glob can miss one. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   NotificationPreferences1795979448794,
 
   Rollup1795979450640,
+  RollupSources1795992406313,
 ];
