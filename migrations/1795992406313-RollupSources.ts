@@ -7,7 +7,8 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  *   key to task (id, plan_id), and the index the roll-up counts a plan's assignments from without
  *   touching the task table (ix_assignment_plan_org);
  * - ix_assessment_criterion also holds unit_id and met, so the pass over a criteria set's
- *   assessments reads the index alone.
+ *   assessments reads the index alone;
+ * - progress_plan: each plan's roll-up version, which the dashboard's answer cache keys on.
  */
 export class RollupSources1795992406313 implements MigrationInterface {
   name = "RollupSources1795992406313";
@@ -35,9 +36,13 @@ export class RollupSources1795992406313 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE \`assessment\` DROP INDEX \`ix_assessment_criterion\`, ADD INDEX \`ix_assessment_criterion\` (\`criterion_id\`, \`year\`, \`unit_id\`, \`met\`)`,
     );
+    await queryRunner.query(
+      `CREATE TABLE \`progress_plan\` (\`plan_id\` int UNSIGNED NOT NULL, \`version\` bigint UNSIGNED NOT NULL DEFAULT '0', \`changed_at\` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), PRIMARY KEY (\`plan_id\`)) ENGINE=InnoDB`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE \`progress_plan\``);
     await queryRunner.query(
       `ALTER TABLE \`assessment\` DROP INDEX \`ix_assessment_criterion\`, ADD INDEX \`ix_assessment_criterion\` (\`criterion_id\`, \`year\`)`,
     );

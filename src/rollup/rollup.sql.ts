@@ -387,6 +387,7 @@ export async function rebuildPlans(m: EntityManager, plans: readonly RollupParam
     await m.query(`DROP TEMPORARY TABLE IF EXISTS ${ORG_TASKS}`);
     await m.query(`DELETE FROM progress_funding WHERE plan_id IN (${ids})`);
     await m.query(fundingSql(s));
+    await bumpVersions(m, batch);
   }
 }
 
@@ -418,7 +419,28 @@ export async function rollUpUnits(
     await m.query(orgSql(s));
     await m.query(`DELETE FROM progress_funding WHERE plan_id IN (${ids}) AND unit_id IN (${idList(units)})`);
     await m.query(fundingSql(s));
+    await bumpVersions(m, batch);
   }
+}
+
+/** Adds one to the roll-up version of each plan (in the roll-up's transaction). */
+async function bumpVersions(m: EntityManager, plans: readonly RollupParams[]): Promise<void> {
+  await m.query(
+    `INSERT INTO progress_plan (plan_id, version, changed_at)
+     VALUES ${plans.map((p) => `(${idList([p.planId])}, 1, CURRENT_TIMESTAMP(3))`).join(", ")}
+     ON DUPLICATE KEY UPDATE version = version + 1, changed_at = VALUES(changed_at)`,
+  );
+}
+
+/**
+ * The roll-up versions of every plan in one value: changes whenever a roll-up commits (versions
+ * only grow; rows are never deleted, and the count covers a plan's first roll-up).
+ */
+export async function progressVersion(m: EntityManager): Promise<string> {
+  const [row] = (await m.query(
+    "SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS v FROM progress_plan",
+  )) as Array<{ n: number | string; v: number | string }>;
+  return `${String(row.n)}.${String(row.v)}`;
 }
 
 /** Copies today's figures (province, districts, communes) into the snapshot table. */
