@@ -11,6 +11,7 @@ import { CriteriaWorkflow1795978828684 } from "./1795978828684-CriteriaWorkflow"
 import { Rollup1795979450640 } from "./1795979450640-Rollup";
 import { UnitCacheVersion1795990202256 } from "./1795990202256-UnitCacheVersion";
 import { TaskVisibility1795990324134 } from "./1795990324134-TaskVisibility";
+import { RollupSources1795992406313 } from "./1795992406313-RollupSources";
 
 /** Every migration, in order. Listed explicitly so the compiler checks them and no glob can miss one. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Rollup1795979450640,
   UnitCacheVersion1795990202256,
   TaskVisibility1795990324134,
+  RollupSources1795992406313,
 ];

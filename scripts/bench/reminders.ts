@@ -264,6 +264,7 @@ async function makeWorld(ds: DataSource, n: number): Promise<number[]> {
     const res = await ds.getRepository(Assignment).insert(
       tasks.identifiers.map((t) => ({
         taskId: Number(t.id),
+        planId: plan.id,
         orgId: org.id,
         assignerOrgId: org.id,
         role: AssignmentRole.LEAD,

@@ -116,8 +116,8 @@ async function generateWith(q: (sql: string) => Promise<unknown>): Promise<void>
   );
   // The task's plan is province p = (seq-1) % 63 + 1; its org a district or commune of p.
   await q(
-    `INSERT INTO assignment (task_id, org_id, assigner_org_id, role, status, due_date, completed_on)
-     SELECT t.id,
+    `INSERT INTO assignment (task_id, plan_id, org_id, assigner_org_id, role, status, due_date, completed_on)
+     SELECT t.id, t.plan_id,
        IF(t.id % 10 = 0, ${DIST0} + ((t.id - 1) % ${P}) + 1 + ${P} * ((t.id DIV ${P}) % ${Math.floor(D / P)}),
                           ${COMM0} + ((t.id - 1) % ${P}) + 1 + ${P} * ((t.id DIV ${P}) % ${Math.floor(C / P)})),
        t.plan_id, 'lead', ELT(1 + t.id % 4, 'assigned', 'in_progress', 'approved', 'reported'), t.due_date,

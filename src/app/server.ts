@@ -32,6 +32,7 @@ import { loadProgressReport } from "../rollup/progress-report";
 import { enableProcessMetrics, watchQueueDepth } from "../shared/metrics";
 import { createAdminHandler } from "./admin";
 import { createArmor } from "./armor";
+import { progressCachePlugin } from "./progress-cache";
 import { graphqlMetricsPlugin, RequestNotes } from "./graphql-metrics";
 import { createDrainer } from "./http-shutdown";
 import { createMetricsHandler } from "./metrics";
@@ -237,6 +238,8 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       ...armor.plugins,
       refuseSubscriptionsOverHttp(),
       authenticationPlugin(ds, config, clock, caches.viewers),
+      // After authentication: answers dashboard reads from memory until the next roll-up commits.
+      progressCachePlugin({ ds, ...config.progressCache }),
       graphqlMetricsPlugin({ notes }),
     ],
   });

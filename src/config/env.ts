@@ -60,6 +60,13 @@ export interface Config {
     /** First retry delay in ms, doubled each time (WEBHOOK_BACKOFF_MS). */
     backoffMs: number;
   };
+  /** The dashboard's answer cache (app/progress-cache.ts). */
+  progressCache: {
+    /** How long an answer may be reused while no roll-up commits (PROGRESS_CACHE_SECONDS); 0: off. */
+    seconds: number;
+    /** Answers kept per API process, least recently used dropped first (PROGRESS_CACHE_ENTRIES). */
+    entries: number;
+  };
   /** The e-mail channel of reminders (notifications/email.ts); off when `smtpUrl` is null. */
   mail: {
     /** smtp://user:password@host:587 or smtps://…:465; null when SMTP_URL is empty. */
@@ -169,6 +176,8 @@ export const DEFAULTS = {
   REMINDER_LOOKAHEAD_HOURS: "36",
   WEBHOOK_MAX_ATTEMPTS: "5",
   WEBHOOK_BACKOFF_MS: "1000",
+  PROGRESS_CACHE_SECONDS: "30",
+  PROGRESS_CACHE_ENTRIES: "500",
   SMTP_URL: "",
   MAIL_FROM: '"Văn phòng Điều phối NTM" <no-reply@ntm.backan.gov.vn>',
   METRICS_TOKEN: "",
@@ -333,6 +342,10 @@ export function loadConfig(env: Env = process.env): Config {
   const reminderLookaheadHours = int("REMINDER_LOOKAHEAD_HOURS", 1, 168);
   const webhookMaxAttempts = int("WEBHOOK_MAX_ATTEMPTS", 1, 20);
   const webhookBackoffMs = int("WEBHOOK_BACKOFF_MS", 1, 3_600_000);
+  const progressCache = {
+    seconds: int("PROGRESS_CACHE_SECONDS", 0, 3600),
+    entries: int("PROGRESS_CACHE_ENTRIES", 1, 100_000),
+  };
 
   const smtpUrlRaw = get("SMTP_URL");
   let smtpUrl: string | null = null;
@@ -390,6 +403,7 @@ export function loadConfig(env: Env = process.env): Config {
     attachments: { dir: attachmentsDir, maxBytes: attachmentMaxBytes },
     reminders: { concurrency: reminderConcurrency, lookaheadHours: reminderLookaheadHours },
     webhooks: { maxAttempts: webhookMaxAttempts, backoffMs: webhookBackoffMs },
+    progressCache,
     mail: { smtpUrl, from: mailFrom },
     caches,
     ops,

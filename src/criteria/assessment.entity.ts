@@ -22,7 +22,8 @@ import { AssessmentStage } from "./criteria.enums";
 })
 @Entity("assessment")
 @Index("uq_assessment", ["unitId", "criterionId", "year"], { unique: true })
-@Index("ix_assessment_criterion", ["criterionId", "year"])
+// Covers the progress roll-up's pass over a criteria set's assessments (src/rollup/rollup.sql.ts).
+@Index("ix_assessment_criterion", ["criterionId", "year", "unitId", "met"])
 export class Assessment {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;

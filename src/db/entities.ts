@@ -22,7 +22,13 @@ import { Unit } from "../units/unit.entity";
 import { Notification } from "../notifications/notification.entity";
 import { ReminderDelivery } from "../reminders/reminder-delivery.entity";
 import { PlanReminderSettings } from "../reminders/reminder-settings.entity";
-import { ProgressFunding, ProgressOrg, ProgressSnapshot, ProgressUnit } from "../rollup/progress.entity";
+import {
+  ProgressFunding,
+  ProgressOrg,
+  ProgressPlan,
+  ProgressSnapshot,
+  ProgressUnit,
+} from "../rollup/progress.entity";
 import { WebhookDelivery, WebhookSubscription } from "../notifications/webhook.entity";
 import {
   DeferredEmail,
@@ -78,4 +84,5 @@ export const ENTITIES = [
   ProgressFunding,
   ProgressSnapshot,
   CacheVersion,
+  ProgressPlan,
 ];

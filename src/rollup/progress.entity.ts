@@ -137,6 +137,23 @@ export class ProgressFunding {
   @count("allocations") allocations!: number;
 }
 
+/**
+ * A plan's roll-up version: every roll-up that writes the plan's figures (incremental or full)
+ * adds one, in the same transaction. The dashboard's answer cache (src/app/progress-cache.ts)
+ * keys its entries on the versions, so an entry stops being used the moment a roll-up commits.
+ */
+@Entity("progress_plan")
+export class ProgressPlan {
+  @PrimaryColumn({ name: "plan_id", type: "int", unsigned: true })
+  planId!: number;
+
+  @Column({ type: "bigint", unsigned: true, default: 0 })
+  version!: string;
+
+  @Column({ name: "changed_at", type: "datetime", precision: 3, default: () => "CURRENT_TIMESTAMP(3)" })
+  changedAt!: Date;
+}
+
 /** One day's copy of the figures of the province, districts and communes (villages are left out). */
 @Entity("progress_snapshot")
 @Index("ix_progress_snapshot_day", ["planId", "snapshotDate", "parentId"])

@@ -6,7 +6,8 @@ import type { DataSource, EntityManager } from "typeorm";
 import { CalendarDay } from "../calendar/calendar-day.entity";
 import type { CalendarExceptions } from "../calendar/working-days";
 import { type Clock, localDate } from "../shared/clock";
-import { loadRollupParams, rebuildPlan, rollUpChain, writeSnapshot } from "./rollup.sql";
+import { withPlanLocks } from "./rollup-lock";
+import { loadRollupParamsOf, rebuildPlans, rollUpUnits as rollUpUnitsSql, writeSnapshot } from "./rollup.sql";
 
 export interface RollupDeps {
   ds: DataSource;
@@ -23,27 +24,46 @@ function todayOf(deps: RollupDeps): string {
   return localDate(deps.clock.now(), deps.timeZone);
 }
 
-/** Rebuilds every figure of one plan from the source tables; false when the plan does not exist. */
+/**
+ * Rebuilds every figure of one plan from the source tables; false when the plan does not exist.
+ * Like every roll-up write, under the plan's roll-up lock (rollup-lock.ts).
+ */
 export async function rebuildPlanProgress(
   deps: RollupDeps,
   planId: number,
   alsoInTransaction?: (m: EntityManager) => Promise<void>,
 ): Promise<boolean> {
   const today = todayOf(deps);
-  return deps.ds.transaction(async (m) => {
-    const params = await loadRollupParams(m, planId, today, await calendarOf(m));
-    if (!params) return false;
-    await rebuildPlan(m, params);
+  return withPlanLocks(deps.ds, [planId], async (m) => {
+    const plans = await loadRollupParamsOf(m, [planId], today, await calendarOf(m));
+    if (plans.length === 0) return false;
+    await rebuildPlans(m, plans);
     if (alsoInTransaction) await alsoInTransaction(m);
     return true;
   });
 }
 
-/** Rebuilds every plan (the scheduled job), each in its own transaction. */
+/** Plans rebuilt together, in one transaction: one set-based statement per level for all of them. */
+export const REBUILD_BATCH = 100;
+
+/**
+ * Rebuilds every plan (the scheduled job): batches of REBUILD_BATCH plans, each batch in one
+ * transaction with a handful of statements whatever its size (not a handful per plan).
+ */
 export async function rebuildAllPlans(deps: RollupDeps): Promise<number[]> {
-  const plans = (await deps.ds.query("SELECT id FROM plan ORDER BY id")) as Array<{ id: number }>;
+  const today = todayOf(deps);
+  const ids = ((await deps.ds.query("SELECT id FROM plan ORDER BY id")) as Array<{ id: number }>).map((r) =>
+    Number(r.id),
+  );
   const done: number[] = [];
-  for (const { id } of plans) if (await rebuildPlanProgress(deps, Number(id))) done.push(Number(id));
+  for (let i = 0; i < ids.length; i += REBUILD_BATCH) {
+    const batch = ids.slice(i, i + REBUILD_BATCH);
+    await withPlanLocks(deps.ds, batch, async (m) => {
+      const plans = await loadRollupParamsOf(m, batch, today, await calendarOf(m));
+      await rebuildPlans(m, plans);
+      done.push(...plans.map((p) => p.planId));
+    });
+  }
   return done;
 }
 
@@ -56,8 +76,9 @@ export async function snapshotAllPlans(deps: RollupDeps): Promise<string> {
 }
 
 /**
- * Recomputes the given units and their ancestors in every plan whose scope covers them. Cost
- * grows with the depth of the tree (a handful of one-row statements per level), not its size.
+ * Recomputes the given units and their ancestors in every plan whose scope covers them, all plans
+ * at once. Cost grows with the depth of the tree (a handful of statements touching a row per unit
+ * and plan), not its size.
  */
 export async function rollUpUnits(deps: RollupDeps, unitIds: readonly number[]): Promise<number> {
   if (unitIds.length === 0) return 0;
@@ -66,26 +87,20 @@ export async function rollUpUnits(deps: RollupDeps, unitIds: readonly number[]):
     `SELECT id, path FROM admin_unit WHERE id IN (${unitIds.map((id) => Number(id).toFixed(0)).join(",")})`,
   )) as Array<{ id: number; path: string }>;
   if (units.length === 0) return 0;
-  const chains = units.map((u) => String(u.path).split("/").filter(Boolean).map(Number));
-  const allIds = [...new Set(chains.flat())];
-  const plans = (await m.query(
-    `SELECT id, scope_unit_id FROM plan WHERE scope_unit_id IN (${allIds.join(",")}) ORDER BY id`,
-  )) as Array<{ id: number; scope_unit_id: number }>;
-  if (plans.length === 0) return 0;
+  // Every unit of every chain: the plans whose scope is one of them cover the changed units.
+  const chainIds = [...new Set(units.flatMap((u) => String(u.path).split("/").filter(Boolean).map(Number)))];
+  const planIds = (
+    (await m.query(
+      `SELECT id FROM plan WHERE scope_unit_id IN (${chainIds.join(",")}) ORDER BY id`,
+    )) as Array<{ id: number }>
+  ).map((r) => Number(r.id));
+  if (planIds.length === 0) return 0;
   const today = todayOf(deps);
-  const calendar = await calendarOf(m);
-  let n = 0;
-  for (const plan of plans) {
-    const params = await loadRollupParams(m, Number(plan.id), today, calendar);
-    if (!params) continue;
-    // The union of the chains under this plan's scope: one pass over the levels for all of them.
-    const ids = new Set<number>();
-    for (const chain of chains) {
-      const at = chain.indexOf(Number(plan.scope_unit_id));
-      if (at >= 0) for (const id of chain.slice(at)) ids.add(id);
-    }
-    await rollUpChain(m, params, [...ids]);
-    n += 1;
-  }
-  return n;
+  return withPlanLocks(deps.ds, planIds, async (tm) => {
+    const plans = await loadRollupParamsOf(tm, planIds, today, await calendarOf(tm));
+    // Units of a chain above a plan's scope fall outside it: the statements join each unit to the
+    // plans whose scope holds it.
+    await rollUpUnitsSql(tm, plans, chainIds);
+    return plans.length;
+  });
 }

@@ -127,6 +127,7 @@ export async function seedTasks(
     for (const part of parts) {
       await ctx.ensure(Assignment, { taskId: task.id, orgId: part.orgId }, () => ({
         taskId: task.id,
+        planId: task.planId,
         orgId: part.orgId,
         assigneeUserId: null,
         role: part.role,

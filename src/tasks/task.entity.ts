@@ -23,6 +23,8 @@ import { TaskStatus } from "./task.enums";
 @ObjectType("Task", { implements: Node, description: "A task (nhiệm vụ) of a plan." })
 @Entity("task")
 @Index("uq_task_code", ["planId", "code"], { unique: true })
+// Referenced by assignment (task_id, plan_id): an assignment's plan is its task's.
+@Index("uq_task_id_plan", ["id", "planId"], { unique: true })
 @Index("ix_task_due", ["dueDate", "id"])
 @Index("ix_task_plan_due", ["planId", "dueDate", "id"])
 @Index("ix_task_lead", ["leadOrgId", "dueDate"])

@@ -25,7 +25,14 @@ registerEnumType(AssignmentRole, {
   description: "An organization's part in a task (giao nhiệm vụ).",
 })
 @Entity("assignment")
+// The task's plan is kept on the assignment (planId) and this key keeps the two equal: an
+// assignment cannot name another plan than its task's, and a task moved to another plan takes its
+// assignments along.
+@ForeignKey("Task", ["taskId", "planId"], ["id", "planId"], { onDelete: "CASCADE", onUpdate: "CASCADE" })
 @Index("uq_assignment_task_org", ["taskId", "orgId"], { unique: true })
+@Index("ix_assignment_task_plan", ["taskId", "planId"])
+// The roll-up counts a plan's assignments per organization from this index alone (src/rollup).
+@Index("ix_assignment_plan_org", ["planId", "orgId", "status", "dueDate", "completedOn"])
 @Index("ix_assignment_org_status", ["orgId", "status"])
 @Index("ix_assignment_due", ["dueDate", "status"])
 export class Assignment {
@@ -37,9 +44,12 @@ export class Assignment {
     return toGlobalId("Assignment", this.id);
   }
 
-  @ForeignKey("Task", { onDelete: "CASCADE" })
   @RefColumn("task_id")
   taskId!: number;
+
+  /** The task's plan (always equal to it: see the composite foreign key above). */
+  @RefColumn("plan_id")
+  planId!: number;
 
   @ForeignKey("Organization")
   @RefColumn("org_id")

@@ -76,6 +76,7 @@ export async function insertTaskWithAssignments(
   for (const r of rows) {
     const ins = await m.getRepository(Assignment).insert({
       taskId: task.id,
+      planId: task.planId,
       orgId: r.orgId,
       assigneeUserId: r.assigneeUserId,
       role: r.role,

@@ -235,6 +235,7 @@ export async function makeAssignment(
   return repo.save(
     repo.create({
       taskId: input.task.id,
+      planId: input.task.planId,
       orgId: input.org.id,
       assignerOrgId: input.assigner.id,
       role: input.role === "cooperating" ? AssignmentRole.COOPERATING : AssignmentRole.LEAD,
