@@ -87,14 +87,14 @@ const PROCEDURES: Array<[name: string, sql: string]> = [
      COMMENT 'Recomputes the rows of one task (its parent''s rows must be current)'
      BEGIN
        DECLARE done BOOLEAN DEFAULT FALSE;
-       DECLARE v_unit, v_org INT UNSIGNED;
+       DECLARE v_unit INT UNSIGNED;
        DECLARE units CURSOR FOR
          SELECT tu.unit_id FROM task_unit tu WHERE tu.task_id = p_task
          UNION SELECT o.unit_id FROM task_cooperator c JOIN organization o ON o.id = c.org_id WHERE c.task_id = p_task;
-       DECLARE orgs CURSOR FOR SELECT c.org_id FROM task_cooperator c WHERE c.task_id = p_task;
        DECLARE CONTINUE HANDLER FOR NOT FOUND SET done = TRUE;
        DELETE FROM task_visibility WHERE task_id = p_task;
        CALL task_visibility_add_task(p_task);
+       SET done = FALSE; -- a condition the call above raised must not end the loop below
        OPEN units;
        each_unit: LOOP
          FETCH units INTO v_unit;
@@ -102,7 +102,6 @@ const PROCEDURES: Array<[name: string, sql: string]> = [
          CALL task_visibility_add_unit(p_task, v_unit);
        END LOOP;
        CLOSE units;
-       SET done = FALSE;
        INSERT INTO task_visibility ${COLUMNS}
        SELECT 'org', c.org_id, ${KEYS} FROM task t JOIN task_cooperator c ON c.task_id = t.id WHERE t.id = p_task
        ${KEEP};

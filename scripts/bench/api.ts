@@ -152,7 +152,10 @@ export async function run(): Promise<BenchSection> {
         "## Task list and dashboard latency, API memory",
         "",
         machineLine(),
-        `Load average (1 min) at start and end: ${loadAtStart.toFixed(1)} and ${loadAtEnd.toFixed(1)} on ${os.cpus().length} cores.`,
+        `Load average (1 min) at start and end: ${loadAtStart.toFixed(1)} and ${loadAtEnd.toFixed(1)} on ${os.cpus().length} cores.` +
+          (Math.max(loadAtStart, loadAtEnd) > os.cpus().length
+            ? " The machine was shared with other runs: absolute latencies are inflated (the dashboard row, whose code this benchmark does not change, shows by how much); compare rows within the run."
+            : ""),
         "",
         `The API as a child process (\`node dist/src/index.js\`, NODE_ENV=production, START_WORKERS=false, NODE_OPTIONS=\`${API_NODE_OPTIONS}\`) on`,
         "a database of its own: the seeded Bắc Kạn plan, then generated tasks up to each scale — a fifth",
