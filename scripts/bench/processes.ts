@@ -79,3 +79,14 @@ export function rssOf(pid: number): number | null {
     return null;
   }
 }
+
+/** CPU time a process has used so far (user + system), in ms (Linux /proc), or null once it is gone. */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    // utime and stime, fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}

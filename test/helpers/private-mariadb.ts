@@ -41,7 +41,15 @@ export interface PrivateMariaDb {
  * `root` logs in over TCP with an empty password, as on the shared server.
  */
 export async function startPrivateMariaDb(
-  opts: { serverId?: number; binlog?: boolean } = {},
+  opts: {
+    serverId?: number;
+    binlog?: boolean;
+    /**
+     * Server settings (my.cnf names, e.g. { "innodb-buffer-pool-size": "2G" }), passed as
+     * --name=value after the defaults here, so they override them.
+     */
+    settings?: Record<string, string>;
+  } = {},
 ): Promise<PrivateMariaDb> {
   const dir = mkdtempSync(path.join(tmpdir(), "ntm-mariadb-"));
   const datadir = path.join(dir, "data");
@@ -73,6 +81,7 @@ export async function startPrivateMariaDb(
     "--character-set-server=utf8mb4",
     "--collation-server=utf8mb4_unicode_ci",
     ...(opts.binlog ? [`--log-bin=${path.join(datadir, "binlog")}`, "--binlog-format=ROW"] : []),
+    ...Object.entries(opts.settings ?? {}).map(([name, value]) => `--${name}=${value}`),
   ];
   let child: ChildProcess | null = null;
   let stderr = "";

@@ -4,7 +4,7 @@ import { CriteriaSetKind } from "../../src/criteria/criteria.enums";
 import { CriteriaSet } from "../../src/criteria/criteria-set.entity";
 import { Criterion } from "../../src/criteria/criterion.entity";
 import { createRollupQueue, createRollupScheduler, type RollupQueue } from "../../src/rollup/rollup-queue";
-import { rebuildPlanProgress } from "../../src/rollup/rollup.service";
+import { rebuildAllPlans, rebuildPlanProgress } from "../../src/rollup/rollup.service";
 import { type RollupService, startRollupService } from "../../src/rollup/rollup-worker";
 import { FixedClock } from "../../src/shared/clock";
 import type { Unit } from "../../src/units/unit.entity";
@@ -16,7 +16,9 @@ import { waitForIdle } from "./helpers";
  * Random sequences of changes (assessments, recognitions, revocations, assignment states, units
  * closing and reopening), each announced to the roll-up scheduler as the mutations do and
  * processed by a real BullMQ worker, stopped and replaced by a new one mid-sequence, leave
- * exactly the tables a full rebuild writes, table by table.
+ * exactly the tables a full rebuild writes, table by table. Two plans overlap: the province's for
+ * 2022 and one district's for 2023 (a scope at another depth, another year), so one roll-up
+ * covers both and the full rebuild runs them in batches of their own.
  */
 type Change =
   | { kind: "assess"; unit: number; criterion: number; year: number; met: boolean }
@@ -46,6 +48,7 @@ describe("incremental roll-up equals a full rebuild", () => {
   let tree: Tree;
   let units: Unit[];
   let planId: number;
+  let districtPlanId: number;
   let queue: RollupQueue;
   let worker: RollupService | null = null;
   const clock = new FixedClock(new Date("2022-10-01T03:00:00Z"));
@@ -88,11 +91,14 @@ describe("incremental roll-up equals a full rebuild", () => {
     }
     const plan = await makePlan(ds, { scope: tree.province });
     planId = plan.id;
+    const districtPlan = await makePlan(ds, { scope: tree.districts[0], year: 2023 });
+    districtPlanId = districtPlan.id;
     const office = await makeOrg(ds, { unit: tree.province });
     for (const u of [tree.province, ...tree.districts, ...tree.communes.flat()]) {
       const org = u.id === tree.province.id ? office : await makeOrg(ds, { unit: u });
-      for (let i = 0; i < 2; i++) {
-        const task = await makeTask(ds, { plan, lead: org, dueDate: "2022-11-30" });
+      const inDistrict = u.path.startsWith(tree.districts[0].path);
+      for (const p of inDistrict ? [plan, districtPlan, plan] : [plan, plan]) {
+        const task = await makeTask(ds, { plan: p, lead: org, dueDate: "2022-11-30" });
         const a = await makeAssignment(ds, { task, org, assigner: office });
         assignmentIds.push(a.id);
         assignmentUnit.set(a.id, u.id);
@@ -178,7 +184,7 @@ describe("incremental roll-up equals a full rebuild", () => {
       kind: fc.constant("assess" as const),
       unit: fc.nat(40),
       criterion: fc.nat(5),
-      year: fc.constantFrom(2021, 2022),
+      year: fc.constantFrom(2021, 2022, 2023),
       met: fc.boolean(),
     }),
     fc.record({
@@ -229,7 +235,7 @@ describe("incremental roll-up equals a full rebuild", () => {
           await ds.query(
             "UPDATE assignment SET status = 'accepted', completed_on = NULL, due_date = '2022-11-30'",
           );
-          await rebuildPlanProgress(deps(), planId);
+          await rebuildAllPlans(deps());
           worker ??= await startWorker();
           for (const [i, c] of changes.entries()) {
             if (i === restartAt % changes.length) {
@@ -244,10 +250,14 @@ describe("incremental roll-up equals a full rebuild", () => {
           worker ??= await startWorker();
           await waitForIdle(queue);
           const incremental = await tables(ds);
-          await rebuildPlanProgress(deps(), planId);
+          await rebuildAllPlans(deps());
           const rebuilt = await tables(ds);
           for (const name of Object.keys(TABLES))
             expect([name, incremental[name]]).toEqual([name, rebuilt[name]]);
+          // Both plans are in play: the district's 2023 plan has rows of its own.
+          expect(
+            rebuilt.progress_unit.some((r) => Number((r as { plan_id: number }).plan_id) === districtPlanId),
+          ).toBe(true);
         },
       ),
       { numRuns: 25, seed: 20221001, endOnFailure: true },
