@@ -102,6 +102,7 @@ function readmeOps(ids: Record<string, string>): Op[] {
     const vars: Record<string, unknown> = {};
     if (/\$id: ID!/.test(q)) vars.id = ids.task;
     if (/\$plan: ID!/.test(q)) vars.plan = ids.plan;
+    if (/\$commune: ID!/.test(q)) vars.commune = ids.commune;
     ops.push({ name: `README ${name}`, query: q, small: vars, large: vars });
   }
   return ops;
@@ -186,10 +187,14 @@ export async function run(): Promise<BenchSection> {
       "SELECT id FROM admin_unit WHERE parent_id IS NULL ORDER BY id LIMIT 1",
     )) as Array<{ id: number }>;
     const [plan] = (await world.ds.query("SELECT id FROM plan ORDER BY id LIMIT 1")) as Array<{ id: number }>;
+    const [commune] = (await world.ds.query(
+      "SELECT id FROM admin_unit WHERE level = 'commune' ORDER BY id LIMIT 1",
+    )) as Array<{ id: number }>;
     const ids = {
       task: toGlobalId("Task", task.id),
       province: toGlobalId("Unit", province.id),
       plan: toGlobalId("Plan", plan.id),
+      commune: toGlobalId("Unit", commune.id),
     };
     const schema = await getSchema();
 

@@ -46,6 +46,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
       driverError?: unknown;
       cause?: unknown;
       originalError?: unknown;
+      thrownValue?: unknown;
       errors?: unknown;
     };
     if (typeof o.code === "string" && UNAVAILABLE_CODES.has(o.code)) return true;
@@ -53,8 +54,10 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     // AggregateError from a dual-stack connect attempt: unavailable if all attempts were refused.
     if (Array.isArray(o.errors) && o.errors.length > 0 && o.errors.every((x) => isDatabaseUnavailable(x)))
       return true;
-    // TypeORM: driverError; Node: cause; GraphQLError (a resolver's or a plugin's): originalError.
-    e = o.driverError ?? o.cause ?? o.originalError;
+    // TypeORM: driverError; Node: cause; GraphQLError (a resolver's or a plugin's): originalError;
+    // graphql-js's NonErrorThrown: thrownValue (mysql2's pool rejects a refused connection with a
+    // plain object, not an Error).
+    e = o.driverError ?? o.cause ?? o.originalError ?? o.thrownValue;
   }
   return false;
 }
