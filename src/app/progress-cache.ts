@@ -68,9 +68,12 @@ export class AnswerCache {
   }
 }
 
-/** True when every root field of the query is a cached roll-up read (no fragments at the root). */
-export function isCachedOperation(op: OperationDefinitionNode): boolean {
-  if (op.operation !== "query") return false;
+/**
+ * True when every root field of the query is a cached roll-up read (no fragments at the root).
+ * `op` is undefined when the request names an operation the document does not hold.
+ */
+export function isCachedOperation(op: OperationDefinitionNode | undefined): boolean {
+  if (!op || op.operation !== "query") return false;
   let any = false;
   for (const sel of op.selectionSet.selections) {
     if (sel.kind !== Kind.FIELD) return false;

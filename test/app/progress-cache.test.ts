@@ -57,6 +57,22 @@ describe("dashboard answer cache", () => {
     expect(sql[0]).toContain("FROM progress_plan");
   });
 
+  it("answers a typed error, not a 500, when the request names an operation the document lacks", async () => {
+    const res = await fetch(`${app.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${communeOfficer}` },
+      body: JSON.stringify({
+        query: `query Real ${PROVINCE.slice("query".length)}`,
+        variables: vars(),
+        operationName: "Missing",
+      }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.errors[0].extensions.code).toBe("OPERATION_RESOLUTION_FAILURE");
+    expect(JSON.stringify(body)).not.toMatch(/TypeError|at .*\.ts/);
+  });
+
   it("shows a roll-up's result on the next read", async () => {
     const before = await app.gql<{ unitProgress: { tasks: { assignmentsDone: number } } }>(PROVINCE, vars());
     expect(before.data!.unitProgress.tasks.assignmentsDone).toBe(0);
