@@ -2,26 +2,17 @@
  * Wall-clock times in a time zone, without a time-zone library: Intl tells the zone's offset at an
  * instant, which is enough to turn "08:00 on 2023-01-27 in Asia/Ho_Chi_Minh" into a UTC instant.
  */
+import { formatPerZone } from "../shared/clock";
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+const formatter = formatPerZone("en-US", {
+  hourCycle: "h23",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
 
 /** The zone's offset from UTC at `instant`, in milliseconds (Asia/Ho_Chi_Minh: +7 h). */
 function offsetAt(instant: number, timeZone: string): number {

@@ -16,21 +16,29 @@ export class FixedClock implements Clock {
   }
 }
 
-/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting. */
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * A source of Intl.DateTimeFormat for one locale and set of options, one per time zone: building a
+ * formatter costs far more than formatting, and its native memory is only freed at GC.
+ */
+export function formatPerZone(
+  locale: string,
+  options: Omit<Intl.DateTimeFormatOptions, "timeZone">,
+): (timeZone: string) => Intl.DateTimeFormat {
+  const byZone = new Map<string, Intl.DateTimeFormat>();
+  return (timeZone) => {
+    let format = byZone.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+      byZone.set(timeZone, format);
+    }
+    return format;
+  };
+}
+
+// en-CA formats as YYYY-MM-DD.
+const dateFormat = formatPerZone("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" });
 
 /** The calendar date ("YYYY-MM-DD") of an instant in a time zone (deadlines are local dates). */
 export function localDate(instant: Date, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    // en-CA formats as YYYY-MM-DD.
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-    });
-    dateFormats.set(timeZone, format);
-  }
-  return format.format(instant);
+  return dateFormat(timeZone).format(instant);
 }

@@ -4,7 +4,7 @@
  * decide whether, when and how a reminder is e-mailed.
  */
 import { addDays } from "../../calendar/working-days";
-import { localDate } from "../../shared/clock";
+import { formatPerZone, localDate } from "../../shared/clock";
 import { userError, type UserError } from "../../shared/user-errors";
 import { zonedInstant } from "../local-time";
 import { EmailMode } from "./notification-preferences.entity";
@@ -105,11 +105,11 @@ export function inQuietHours(hour: number, q: { start: number; end: number }): b
   return q.start < q.end ? hour >= q.start && hour < q.end : hour >= q.start || hour < q.end;
 }
 
+const hourFormat = formatPerZone("en-GB", { hour: "2-digit", hourCycle: "h23" });
+
 /** The local hour (0–23) of an instant in a time zone. */
 export function localHour(instant: Date, timeZone: string): number {
-  const h = Number(
-    new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", hourCycle: "h23" }).format(instant),
-  );
+  const h = Number(hourFormat(timeZone).format(instant));
   return h === 24 ? 0 : h;
 }
 
