@@ -2,7 +2,7 @@ import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema, type PubSub } from "type-graphql";
 import { authChecker } from "../auth/auth-checker";
-import { AuthResolver, UserFieldsResolver } from "../auth/auth.resolver";
+import { AuthResolver, MeResolver, UserFieldsResolver } from "../auth/auth.resolver";
 import {
   AssessmentResolver,
   RecognitionFieldsResolver,
@@ -49,6 +49,7 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   NodeResolver,
   AuthResolver,
   UserFieldsResolver,
+  MeResolver,
   UnitResolver,
   UnitOrganizationsResolver,
   UnitCriteriaResolver,

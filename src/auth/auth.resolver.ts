@@ -15,6 +15,7 @@ import { Organization } from "../organizations/organization.entity";
 import { organizationById } from "../organizations/organization.loaders";
 import type { Context } from "../shared/context";
 import { loadRequired } from "../shared/loaders";
+import { Unit } from "../units/unit.entity";
 import { unitById } from "../units/unit.loaders";
 import { AuthPayload, LogoutPayload, Me } from "./auth.types";
 import { AuthenticationError } from "./authenticate";
@@ -62,15 +63,34 @@ export class AuthResolver {
 
   @Authorized()
   @Query(() => Me, { description: "The signed-in user, their organization, roles and scope." })
-  async me(@Ctx() ctx: Context): Promise<Me> {
+  me(@Ctx() ctx: Context): Me {
     const viewer = ctx.viewer;
     if (!viewer) throw new AuthenticationError();
-    const [user, organization, scope] = await Promise.all([
-      loadRequired(ctx, userById, viewer.userId, "User"),
-      loadRequired(ctx, organizationById, viewer.orgId, "Organization"),
-      loadRequired(ctx, unitById, viewer.unitId, "Unit"),
-    ]);
-    return { user, organization, scope, roles: [...viewer.roles].sort() };
+    return {
+      userId: viewer.userId,
+      orgId: viewer.orgId,
+      unitId: viewer.unitId,
+      roles: [...viewer.roles].sort(),
+    };
+  }
+}
+
+/** Me's relations, each read only when asked for (batched with the request's other reads). */
+@Resolver(() => Me)
+export class MeResolver {
+  @FieldResolver(() => User)
+  user(@Root() me: Me, @Ctx() ctx: Context): Promise<User> {
+    return loadRequired(ctx, userById, me.userId, "User");
+  }
+
+  @FieldResolver(() => Organization)
+  organization(@Root() me: Me, @Ctx() ctx: Context): Promise<Organization> {
+    return loadRequired(ctx, organizationById, me.orgId, "Organization");
+  }
+
+  @FieldResolver(() => Unit, { description: "The root of the viewer's scope in the administrative tree." })
+  scope(@Root() me: Me, @Ctx() ctx: Context): Promise<Unit> {
+    return loadRequired(ctx, unitById, me.unitId, "Unit");
   }
 }
 

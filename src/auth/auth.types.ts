@@ -1,23 +1,20 @@
 import { Field, ObjectType } from "type-graphql";
-import { Organization } from "../organizations/organization.entity";
 import { Role } from "../shared/roles";
 import { UserError } from "../shared/user-errors";
-import { Unit } from "../units/unit.entity";
-import { User } from "./user.entity";
 
+/**
+ * The signed-in user. The root field answers from the viewer alone; `user`, `organization` and
+ * `scope` are field resolvers (auth.resolver.ts MeResolver), so a portal asking only for
+ * `me { notificationPreferences }` reads no user, organization or unit row.
+ */
 @ObjectType({ description: "The signed-in user, their organization, roles and scope." })
 export class Me {
-  @Field(() => User)
-  user!: User;
-
-  @Field(() => Organization)
-  organization!: Organization;
+  userId!: number;
+  orgId!: number;
+  unitId!: number;
 
   @Field(() => [Role])
   roles!: Role[];
-
-  @Field(() => Unit, { description: "The root of the viewer's scope in the administrative tree." })
-  scope!: Unit;
 }
 
 @ObjectType({

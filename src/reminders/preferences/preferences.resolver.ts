@@ -40,7 +40,7 @@ export class MeNotificationPreferencesResolver {
     description: "Your reminder e-mail settings: channels, daily digest, quiet hours.",
   })
   notificationPreferences(@Root() me: Me, @Ctx() ctx: Context): Promise<NotificationPreferencesView> {
-    return ctx.loaders.get(preferencesByUser).load(me.user.id);
+    return ctx.loaders.get(preferencesByUser).load(me.userId);
   }
 }
 
