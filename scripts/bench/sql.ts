@@ -32,8 +32,11 @@ import { createBenchWorld, DEMO } from "./world";
 
 class CountingLogger implements Logger {
   count = 0;
-  logQuery(): void {
+  /** The statements of the request being counted, printed when it is over its budget. */
+  statements: string[] = [];
+  logQuery(query: string): void {
     this.count += 1;
+    this.statements.push(query);
   }
   logQueryError(): void {}
   logQuerySlow(): void {}
@@ -200,6 +203,7 @@ export async function run(): Promise<BenchSection> {
 
     const count = async (op: Op, variables: Record<string, unknown>): Promise<number> => {
       sql.count = 0;
+      sql.statements = [];
       const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
@@ -220,7 +224,11 @@ export async function run(): Promise<BenchSection> {
       const small = await count(op, op.small);
       const large = await count(op, op.large);
       const ok = small <= budget && large <= budget && large === small;
-      if (!ok) over.push(`${op.name}: ${small}/${large} statements, budget ${budget}`);
+      if (!ok) {
+        over.push(`${op.name}: ${small}/${large} statements, budget ${budget}`);
+        process.stderr.write(`${op.name} is over its budget; the statements of its last request:\n`);
+        for (const s of sql.statements) process.stderr.write(`  ${s.replace(/\s+/g, " ").slice(0, 300)}\n`);
+      }
       rows.push(
         `| ${op.name} | ${levels} | ${relations} | ${budget} | ${small} | ${large} | ${ok ? "ok" : "**OVER**"} |`,
       );
