@@ -48,7 +48,22 @@ class Stream {
   error: unknown = null;
   completed = false;
   private taken = 0;
-  constructor(readonly dispose: () => void) {}
+  /** `socketClosed`: the close events of the socket the stream runs on. */
+  constructor(
+    readonly dispose: () => void,
+    readonly socketClosed: ReadonlyArray<{ code: number; reason: string }> = [],
+  ) {}
+
+  /** Throws when the stream can no longer deliver: it failed, ended, or its socket closed. */
+  assertAlive(): void {
+    if (this.error)
+      throw this.error instanceof Error
+        ? this.error
+        : new Error(`stream failed: ${JSON.stringify(this.error)}`);
+    if (this.completed) throw new Error("the stream ended");
+    const closed = this.socketClosed[0];
+    if (closed) throw new Error(`the socket closed: ${closed.code} ${closed.reason}`);
+  }
 
   /** The next value not yet taken (waits for it). */
   async next(what: string): Promise<Payload> {
@@ -136,7 +151,7 @@ describe("live notifications (graphql-ws at /graphql, real worker, Redis pub/sub
       /** Resolves with the close code once the server closed the socket. */
       closeCode: () => waitFor("the socket to close", async () => closed[0]),
       subscribe(query: string, variables?: Record<string, unknown>): Stream {
-        const s: Stream = new Stream(() => dispose());
+        const s: Stream = new Stream(() => dispose(), closed);
         const dispose = client.subscribe(
           { query, variables },
           {
@@ -156,15 +171,24 @@ describe("live notifications (graphql-ws at /graphql, real worker, Redis pub/sub
 
   const bearer = async (user: User) => `Bearer ${await app.tokenFor(user)}`;
 
-  /** Resolves once `n` subscriber connections listen on the user's channel (SUBSCRIBE done). */
-  const listening = (user: User, n = 1) =>
-    waitFor(`${n} listener(s) for user ${user.id}`, async () => {
-      const [, count] = (await app.redis.pubsub(
-        "NUMSUB",
-        liveChannel(app.db.config.redisPrefix, user.id),
-      )) as [string, number];
-      return Number(count) >= n;
-    });
+  /**
+   * Resolves once `n` subscriber connections listen on the user's channel (SUBSCRIBE done). Fails at
+   * once, with the reason, when one of `streams` failed or its socket closed (rather than time out).
+   */
+  const listening = (user: User, n = 1, ...streams: Stream[]) =>
+    waitFor(
+      `${n} listener(s) for user ${user.id}`,
+      async () => {
+        for (const s of streams) s.assertAlive();
+        const [, count] = (await app.redis.pubsub(
+          "NUMSUB",
+          liveChannel(app.db.config.redisPrefix, user.id),
+        )) as [string, number];
+        return Number(count) >= n;
+      },
+      // The first socket of the file also loads the WebSocket server's modules: slow on a busy machine.
+      30_000,
+    );
 
   /** The real worker delivers the before_1 reminder of a new assignment due 31/1/2023; resolves with its result. */
   async function deliverReminder(
@@ -215,8 +239,8 @@ describe("live notifications (graphql-ws at /graphql, real worker, Redis pub/sub
     const added = mine.subscribe(ADDED);
     const other = connect(await bearer(world.foreignCoordinator));
     const theirs = other.subscribe(ADDED);
-    await listening(officer);
-    await listening(world.foreignCoordinator);
+    await listening(officer, 1, added);
+    await listening(world.foreignCoordinator, 1, theirs);
 
     const { taskId, assignmentId, result } = await deliverReminder();
     expect(result).toEqual({ status: "delivered", recipients: 2, newlyNotified: 2 });
@@ -264,7 +288,7 @@ describe("live notifications (graphql-ws at /graphql, real worker, Redis pub/sub
     const [officer, colleague] = world.assigneeOfficers;
     const mine = connect(await bearer(colleague));
     const added = mine.subscribe(ADDED);
-    await listening(colleague);
+    await listening(colleague, 1, added);
     const id = await withTransaction(app.db.ds, ({ manager }) =>
       insertNotification(manager, {
         userId: officer.id,
@@ -290,7 +314,7 @@ describe("live notifications (graphql-ws at /graphql, real worker, Redis pub/sub
     const a = live.subscribe(ADDED);
     const b = live.subscribe(COUNT);
     await b.next("the current count");
-    await listening(user);
+    await listening(user, 1, a, b);
     a.dispose();
     b.dispose();
     await waitFor("no listener left", async () => {
@@ -501,7 +525,7 @@ describe("live notifications (graphql-ws at /graphql, real worker, Redis pub/sub
     const [officer] = world.assigneeOfficers;
     const live = connect(await bearer(officer));
     const added = live.subscribe(ADDED);
-    await listening(officer);
+    await listening(officer, 1, added);
     // The in-process worker steps aside; the child (the same worker code, its own Redis and
     // MariaDB connections, its clock fixed at NOW) takes the job.
     await worker.pause();
