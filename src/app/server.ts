@@ -29,11 +29,11 @@ import { createTaskImportHandler, isTaskImportPath } from "../workflow/task-impo
 import { createProgressExportHandler, PROGRESS_EXPORT_PATH_RE } from "../reports/progress-export";
 import { loadProgressReport } from "../rollup/progress-report";
 
-import { enableProcessMetrics, watchQueueDepth } from "../shared/metrics";
+import { enableProcessMetrics, graphqlOperationDuration, watchQueueDepth } from "../shared/metrics";
 import { createAdminHandler } from "./admin";
 import { createArmor } from "./armor";
-import { progressCachePlugin } from "./progress-cache";
-import { graphqlMetricsPlugin, RequestNotes } from "./graphql-metrics";
+import { type CachedAnswer, createProgressAnswers } from "./progress-cache";
+import { graphqlMetricsPlugin, OperationLabels, RequestNotes } from "./graphql-metrics";
 import { createDrainer } from "./http-shutdown";
 import { createMetricsHandler } from "./metrics";
 import { createReadyHandler, databaseCheck, migrationsCheck, redisClientCheck } from "./ready";
@@ -43,6 +43,7 @@ import { DatabaseUnavailableError, isDatabaseUnavailable } from "../db/unavailab
 import { getSchema } from "./schema";
 import { enableUnitDirectory } from "../units/unit.directory";
 import type { ViewerCache } from "../auth/viewer-cache";
+import type { Viewer } from "../shared/viewer";
 import { createServerCaches, type ServerCaches } from "./caches";
 import { createLiveHub } from "../notifications/live";
 import { attachSubscriptionServer, refuseSubscriptionsOverHttp } from "./subscriptions";
@@ -145,6 +146,8 @@ function authenticationPlugin(
         async didResolveOperation({ contextValue }) {
           // Apollo hands each operation a shallow copy of the context: bind the loaders to it.
           contextValue.loaders = new Loaders(() => contextValue);
+          // The dashboard answer cache may have authenticated the request already (same function).
+          if (contextValue.viewer) return;
           try {
             contextValue.viewer = await authenticate(
               ds,
@@ -210,6 +213,9 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   const caches = createServerCaches({ config, ds, redis, logger });
   if (!(await caches.ready(3000)))
     logger.warn("caches: not subscribed to Redis yet; every request reads MariaDB until it is");
+  // Dashboard reads answered from memory until the next roll-up commits (app/progress-cache.ts).
+  const answers = createProgressAnswers({ ds, ...config.progressCache });
+  const operationLabels = new OperationLabels();
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
     // Compact JSON: Apollo's default indents every response (2 spaces), which made a 100-unit page
@@ -238,9 +244,9 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       ...armor.plugins,
       refuseSubscriptionsOverHttp(),
       authenticationPlugin(ds, config, clock, caches.viewers),
-      // After authentication: answers dashboard reads from memory until the next roll-up commits.
-      progressCachePlugin({ ds, ...config.progressCache }),
-      graphqlMetricsPlugin({ notes }),
+      // Tells the dashboard answer cache which answers it may keep (answers are served below).
+      ...(answers ? [answers.plugin] : []),
+      graphqlMetricsPlugin({ notes, labels: operationLabels }),
     ],
   });
   await apollo.start();
@@ -269,8 +275,24 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
     schedulers: (rid) => ({ reminders: remindersFor(rid), webhooks: webhooksFor(rid), rollups }),
   });
 
+  /** Writes an answer of the dashboard cache: what Apollo answered to the same request. */
+  const sendCachedAnswer = (res: ServerResponse, requestId: string, hit: CachedAnswer, started: bigint) => {
+    const outHeaders: Record<string, string | number> = { "x-request-id": requestId };
+    for (const [k, v] of hit.headers) outHeaders[k] = v;
+    outHeaders["content-length"] = Buffer.byteLength(hit.body);
+    res.writeHead(200, outHeaders);
+    res.end(hit.body);
+    notes.note(requestId, { operation: hit.operation, type: "query", viewerId: hit.viewerId });
+    graphqlOperationDuration.observe(
+      { operation: operationLabels.label(hit.operation), type: "query" },
+      Number(process.hrtime.bigint() - started) / 1e9,
+    );
+  };
+
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string) => {
+    const started = process.hrtime.bigint();
     let body: unknown = undefined;
+    let json: string | null = null;
     if (req.method === "POST") {
       const raw = await readBody(req);
       const type = req.headers["content-type"] ?? "";
@@ -280,8 +302,25 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
         } catch {
           throw new HttpError(400, "Request body is not valid JSON");
         }
+        json = raw;
       } else {
         body = raw;
+      }
+    }
+    const authorization = req.headers.authorization ?? null;
+    let viewer: Viewer | null = null;
+    let settle = false;
+    if (answers && json !== null) {
+      const found = await answers.lookup(requestId, json, req.headers.accept ?? "", () =>
+        authenticate(ds, config, authorization ?? undefined, clock.now(), caches.viewers),
+      );
+      if (found && "hit" in found) {
+        sendCachedAnswer(res, requestId, found.hit, started);
+        return;
+      }
+      if (found) {
+        viewer = found.viewer;
+        settle = true;
       }
     }
     const headers = new HeaderMap();
@@ -294,36 +333,47 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
       search: url.search,
       body,
     };
-    const authorization = req.headers.authorization ?? null;
     const ip = req.socket.remoteAddress ?? null;
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () =>
-        createContext({
-          ds,
-          redis,
-          config,
-          clock,
-          timeZone: config.timeZone,
-          requestId,
-          viewer: null,
-          authorization,
-          ip,
-          reminders: remindersFor(requestId),
-          webhooks: webhooksFor(requestId),
-          live,
-          rollups,
-          caches,
-        }),
-    });
+    let result: Awaited<ReturnType<typeof apollo.executeHTTPGraphQLRequest>>;
+    try {
+      result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest,
+        context: async () =>
+          createContext({
+            ds,
+            redis,
+            config,
+            clock,
+            timeZone: config.timeZone,
+            requestId,
+            viewer,
+            authorization,
+            ip,
+            reminders: remindersFor(requestId),
+            webhooks: webhooksFor(requestId),
+            live,
+            rollups,
+            caches,
+          }),
+      });
+    } catch (err) {
+      if (settle) answers?.settle(requestId, null);
+      throw err;
+    }
     const outHeaders: Record<string, string | number> = { "x-request-id": requestId };
     for (const [k, v] of result.headers) outHeaders[k] = v;
     if (result.body.kind === "complete") {
+      if (settle)
+        answers?.settle(
+          requestId,
+          (result.status ?? 200) === 200 ? { body: result.body.string, headers: [...result.headers] } : null,
+        );
       // A length rather than chunked framing: one buffer less to write per response.
       outHeaders["content-length"] = Buffer.byteLength(result.body.string);
       res.writeHead(result.status ?? 200, outHeaders);
       res.end(result.body.string);
     } else {
+      if (settle) answers?.settle(requestId, null);
       res.writeHead(result.status ?? 200, outHeaders);
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();

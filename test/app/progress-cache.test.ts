@@ -1,4 +1,4 @@
-import { AnswerCache } from "../../src/app/progress-cache";
+import { AnswerCache, type CachedAnswer, VersionReader } from "../../src/app/progress-cache";
 import { rebuildPlanProgress, rollUpUnits } from "../../src/rollup/rollup.service";
 import { toGlobalId } from "../../src/shared/ids";
 import { Role } from "../../src/shared/roles";
@@ -10,6 +10,8 @@ import { startTestApp, type TestApp } from "../helpers/server";
  * roll-up read is answered without running its resolvers, a roll-up commit makes the next read
  * fresh, answers stay per viewer, and nothing else is cached.
  */
+const METRICS_TOKEN = "metrics-token-0123456789";
+
 describe("dashboard answer cache", () => {
   let app: TestApp;
   let tree: Tree;
@@ -22,7 +24,10 @@ describe("dashboard answer cache", () => {
   const vars = () => ({ p: toGlobalId("Plan", planId), u: toGlobalId("Unit", tree.province.id) });
 
   beforeAll(async () => {
-    app = await startTestApp({ now: new Date("2022-10-01T03:00:00Z") });
+    app = await startTestApp({
+      now: new Date("2022-10-01T03:00:00Z"),
+      configure: (c) => ({ ...c, ops: { ...c.ops, metricsToken: METRICS_TOKEN, metricsAllow: [] } }),
+    });
     const ds = app.db.ds;
     tree = await makeTree(ds, 2, 2, 0, "Đệm");
     const plan = await makePlan(ds, { scope: tree.province });
@@ -73,6 +78,63 @@ describe("dashboard answer cache", () => {
     expect(JSON.stringify(body)).not.toMatch(/TypeError|at .*\.ts/);
   });
 
+  it("answers a hit as Apollo answered it: same body, status and headers, logged and timed as its operation", async () => {
+    const query = `query CachedDrill${PROVINCE.slice("query".length)}`;
+    const post = () =>
+      fetch(`${app.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${communeOfficer}` },
+        body: JSON.stringify({ query, variables: vars() }),
+      });
+    const first = await post();
+    const firstText = await first.text();
+    const sql = await statements(async () => {
+      const again = await post();
+      expect(again.status).toBe(first.status);
+      expect(again.headers.get("content-type")).toBe(first.headers.get("content-type"));
+      expect(again.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await again.text()).toBe(firstText);
+    });
+    expect(sql).toHaveLength(1);
+    const metrics = await (
+      await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    expect(metrics).toMatch(
+      /ntm_graphql_operation_duration_seconds_count\{operation="CachedDrill",type="query"\} 2/,
+    );
+  });
+
+  it("answers concurrent requests from memory with the version statement only (VersionReader shares it, below)", async () => {
+    await app.gql(PROVINCE, vars());
+    let answers: string[] = [];
+    const sql = await statements(async () => {
+      answers = (await Promise.all(Array.from({ length: 16 }, () => app.gql(PROVINCE, vars())))).map(
+        (r) => r.raw,
+      );
+    });
+    expect(new Set(answers).size).toBe(1);
+    // How many reads the 16 share depends on their timing; that they share is VersionReader's test.
+    const versionReads = sql.filter((q) => q.includes("FROM progress_plan")).length;
+    expect(versionReads).toBeGreaterThanOrEqual(1);
+    expect(versionReads).toBeLessThanOrEqual(16);
+    expect(sql.filter((q) => !q.includes("FROM progress_plan"))).toEqual([]);
+  });
+
+  it("serves nothing to a session that ended, even one whose answer is cached", async () => {
+    const org = await makeOrg(app.db.ds, { unit: tree.province });
+    const token = await app.tokenFor(
+      await makeUser(app.db.ds, { org, roles: [Role.PROVINCIAL_COORDINATOR] }),
+    );
+    const first = await app.gqlAs(token, PROVINCE, vars());
+    expect(first.errors).toBeUndefined();
+    expect((await app.gqlAs(token, PROVINCE, vars())).raw).toBe(first.raw);
+    expect((await app.gqlAs(token, "mutation { logout { sessionsEnded } }")).errors).toBeUndefined();
+    const after = await app.gqlAs(token, PROVINCE, vars());
+    expect(after.status).toBe(401);
+    expect(after.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(after.data?.unitProgress ?? null).toBeNull();
+  });
+
   it("shows a roll-up's result on the next read", async () => {
     const before = await app.gql<{ unitProgress: { tasks: { assignmentsDone: number } } }>(PROVINCE, vars());
     expect(before.data!.unitProgress.tasks.assignmentsDone).toBe(0);
@@ -111,18 +173,70 @@ describe("dashboard answer cache", () => {
   });
 });
 
+const answer = (body: string): CachedAnswer => ({ body, headers: [], operation: null, viewerId: 1 });
+
 describe("AnswerCache", () => {
   it("drops the least recently used entry and expired ones", () => {
     let now = 0;
     const cache = new AnswerCache(2, 1000, () => now);
-    cache.set("a", { a: 1 });
-    cache.set("b", { b: 1 });
-    expect(cache.get("a")).toEqual({ a: 1 });
-    cache.set("c", { c: 1 });
+    cache.set("a", answer("a"));
+    cache.set("b", answer("b"));
+    expect(cache.get("a")?.body).toBe("a");
+    cache.set("c", answer("c"));
     expect(cache.get("b")).toBeNull();
-    expect(cache.get("a")).toEqual({ a: 1 });
+    expect(cache.get("a")?.body).toBe("a");
     now = 1000;
     expect(cache.get("a")).toBeNull();
     expect(cache.size).toBe(1);
+    expect(cache.sizeBytes).toBe(2);
+  });
+
+  it("keeps its answers within its byte budget, and never one larger than the budget", () => {
+    const cache = new AnswerCache(100, 1000, () => 0, 20);
+    cache.set("a", answer("aaaa")); // 8 bytes
+    cache.set("b", answer("bbbb"));
+    cache.set("c", answer("cccc")); // 24 > 20: the oldest goes
+    expect(cache.get("a")).toBeNull();
+    expect(cache.sizeBytes).toBe(16);
+    cache.set("huge", answer("x".repeat(11)));
+    expect(cache.get("huge")).toBeNull();
+    expect([cache.get("b")?.body, cache.get("c")?.body]).toEqual(["bbbb", "cccc"]);
+    cache.set("b", answer("b")); // replacing counts the new size only
+    expect(cache.sizeBytes).toBe(10);
+  });
+});
+
+describe("VersionReader", () => {
+  it("never hands a caller a read that started before it asked, and shares the next one", async () => {
+    const reads: Array<(v: string) => void> = [];
+    const reader = new VersionReader(() => new Promise<string>((resolve) => reads.push(resolve)));
+    const a = reader.current();
+    expect(reads).toHaveLength(1);
+    // b and c asked while read 1 ran: they share read 2, which starts once read 1 is done.
+    const b = reader.current();
+    const c = reader.current();
+    expect(reads).toHaveLength(1);
+    reads[0]("v1");
+    expect(await a).toBe("v1");
+    await new Promise((r) => setImmediate(r));
+    expect(reads).toHaveLength(2);
+    reads[1]("v2");
+    expect([await b, await c]).toEqual(["v2", "v2"]);
+    // Nothing running: a new caller starts a read of its own.
+    const d = reader.current();
+    expect(reads).toHaveLength(3);
+    reads[2]("v3");
+    expect(await d).toBe("v3");
+  });
+
+  it("a failed read fails its callers only; the next caller reads again", async () => {
+    let n = 0;
+    const reader = new VersionReader(async () => {
+      n += 1;
+      if (n === 1) throw new Error("down");
+      return `v${n}`;
+    });
+    await expect(reader.current()).rejects.toThrow("down");
+    expect(await reader.current()).toBe("v2");
   });
 });
