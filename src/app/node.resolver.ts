@@ -15,6 +15,7 @@ import { type NodeType, parseGlobalId } from "../shared/ids";
 import { byIdLoader } from "../shared/loaders";
 import { Node } from "../shared/node";
 import { FundingAllocation } from "../funding/funding-allocation.entity";
+import { FundingDisbursement } from "../funding/funding-disbursement.entity";
 import { taskById } from "../tasks/task.loaders";
 import { unitById } from "../units/unit.loaders";
 import { visibleUserById } from "../users/user.loaders";
@@ -31,6 +32,7 @@ import { ownNotificationById } from "../notifications/notification.loaders";
 import { manageableDeliveryById, manageableSubscriptionById } from "../notifications/webhook.loaders";
 
 const fundingById = byIdLoader(FundingAllocation);
+const disbursementById = byIdLoader(FundingDisbursement);
 
 /** Which loader answers each node type. The compiler checks every NodeType has one. */
 const LOADERS: Record<NodeType, (ctx: Context) => DataLoader<number, object | null>> = {
@@ -47,6 +49,7 @@ const LOADERS: Record<NodeType, (ctx: Context) => DataLoader<number, object | nu
   Assessment: assessmentById,
   Recognition: recognitionById,
   FundingAllocation: fundingById,
+  FundingDisbursement: disbursementById,
   User: visibleUserById,
   AuditEntry: visibleAuditEntryById,
   Assignment: visibleAssignmentById,
