@@ -35,7 +35,8 @@ export class RecordDisbursementInput {
   disbursedOn!: string;
 
   @Field({
-    description: "The payment voucher or decision it was made under (chứng từ, quyết định); at most 255 characters.",
+    description:
+      "The payment voucher or decision it was made under (chứng từ, quyết định); at most 255 characters.",
   })
   reference!: string;
 

@@ -90,7 +90,8 @@ export class FundingDisbursementResolver {
   async fundingDisbursements(
     @Arg("planId", () => ID) planId: string,
     @Args() page: ConnectionArgs,
-    @Arg("filter", () => FundingDisbursementFilter, { nullable: true }) filter: FundingDisbursementFilter | null,
+    @Arg("filter", () => FundingDisbursementFilter, { nullable: true })
+    filter: FundingDisbursementFilter | null,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<FundingDisbursementConnection> {

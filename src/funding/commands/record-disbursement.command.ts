@@ -44,7 +44,9 @@ export async function recordDisbursement(
   const units = ctx.ds.getRepository(Unit);
   const scope = await units.findOneByOrFail({ id: plan.scopeUnitId });
   const allocation =
-    allocationId === null ? null : await ctx.ds.getRepository(FundingAllocation).findOneBy({ id: allocationId });
+    allocationId === null
+      ? null
+      : await ctx.ds.getRepository(FundingAllocation).findOneBy({ id: allocationId });
   if (allocationId !== null && !allocation)
     return fail([userError("NOT_FOUND", "Funding allocation not found", ["input", "allocationId"])]);
   const recipientId = unitId ?? allocation?.recipientUnitId ?? null;
@@ -74,7 +76,9 @@ export async function recordDisbursement(
       ),
     );
   if (recipient && !recipient.path.startsWith(scope.path))
-    errors.push(userError("OUT_OF_SCOPE", "The unit is outside the plan's scope", ["input", "recipientUnitId"]));
+    errors.push(
+      userError("OUT_OF_SCOPE", "The unit is outside the plan's scope", ["input", "recipientUnitId"]),
+    );
   else if (recipient && allocation?.recipientUnitId != null && allocation.recipientUnitId !== recipient.id) {
     const allocated = await units.findOneBy({ id: allocation.recipientUnitId });
     if (!allocated || !recipient.path.startsWith(allocated.path))
