@@ -29,7 +29,6 @@ import { visibleAuditEntryById } from "../audit/audit.loaders";
 import { ownNotificationById } from "../notifications/notification.loaders";
 import { manageableDeliveryById, manageableSubscriptionById } from "../notifications/webhook.loaders";
 
-
 /** Which loader answers each node type. The compiler checks every NodeType has one. */
 const LOADERS: Record<NodeType, (ctx: Context) => DataLoader<number, object | null>> = {
   Unit: unitById,
