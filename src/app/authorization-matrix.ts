@@ -19,6 +19,7 @@ import {
   canRecordRecognition,
   canRevokeRecognition,
 } from "../criteria/criteria.policy";
+import { canReadFunding, canRecordDisbursement } from "../funding/funding.policy";
 import { coordinates } from "../plans/plan.policy";
 import { ALL_ROLES, Role } from "../shared/roles";
 import type { Viewer } from "../shared/viewer";
@@ -52,6 +53,7 @@ export const RESOURCES = [
   "assessment",
   "appraisal",
   "recognition",
+  "disbursement",
 ] as const;
 export const OPERATIONS = ["read", "list", "create", "update", "assign", "approve", "delete"] as const;
 export const RELATIONS = ["own", "descendant", "ancestor", "sibling", "other_branch"] as const;
@@ -87,6 +89,11 @@ export const OPERATION_MEANINGS: Partial<Record<Resource, Partial<Record<Operati
       "`recordRecognition` of the unit at the level that fits it: NTM for a commune, VILLAGE_NTM for a village, DISTRICT_NTM for a district (never through the API)",
     delete:
       "`revokeRecognition` of an active recognition of the unit (same authority as create); never deleted",
+  },
+  disbursement: {
+    read: "`node(id:)` on a FundingDisbursement (funding is part of the plan's public record: every signed-in user)",
+    list: "`fundingDisbursements(planId, filter: { unitId })`",
+    create: "`recordDisbursement` to the unit (giải ngân), under the plan of its province",
   },
   assignment: {
     read: "see it: `node(id:)` on the Assignment (within the read scope of its task)",
@@ -390,6 +397,15 @@ function decide(
         ? canRecordRecognition(viewer, unit, level)
         : canRevokeRecognition(viewer, unit, level);
     }
+    case "disbursement":
+      // The object at a place is a disbursement to that unit under the plan of its province.
+      if (op === "read" || op === "list") return canReadFunding(viewer);
+      if (op === "create")
+        return canRecordDisbursement(viewer, {
+          planScopePath: PLACES[provinceOf(place)].path,
+          unitPath: path,
+        });
+      return null; // appended, never edited nor deleted through the API
   }
 }
 
@@ -405,6 +421,7 @@ export const REACHABLE: Record<Resource, readonly Operation[]> = {
   assessment: ["read", "list", "create", "update", "approve"],
   appraisal: ["approve"],
   recognition: ["read", "list", "create", "delete"],
+  disbursement: ["read", "list", "create"],
 };
 
 export interface MatrixCell {
@@ -492,6 +509,12 @@ export function matrixMarkdown(): string {
           "The object at a place is that unit's recognition at the level that fits it. The world places",
           "coordinators at P only, so their commune recognitions (allowed province-wide) and district officers'",
           "village recognitions (allowed in their district) are tested in test/criteria/workflow.test.ts.",
+          "",
+        );
+      if (resource === "disbursement")
+        lines.push(
+          "The object at a place is a disbursement to that unit under the plan of the place's province.",
+          "Disbursements to the plan as a whole (no unit) are the coordinators' alone; see test/funding.",
           "",
         );
       lines.push(...ops.map((op) => `- ${op}: ${meanings[op] ?? op}`), "");

@@ -12,9 +12,8 @@ import { groupById, planById, roadmapEntryById, targetById } from "../plans/plan
 import type { Context } from "../shared/context";
 import { BadInputError } from "../shared/errors";
 import { type NodeType, parseGlobalId } from "../shared/ids";
-import { byIdLoader } from "../shared/loaders";
 import { Node } from "../shared/node";
-import { FundingAllocation } from "../funding/funding-allocation.entity";
+import { allocationById, disbursementById } from "../funding/funding.loaders";
 import { taskById } from "../tasks/task.loaders";
 import { unitById } from "../units/unit.loaders";
 import { visibleUserById } from "../users/user.loaders";
@@ -30,8 +29,6 @@ import { visibleAuditEntryById } from "../audit/audit.loaders";
 import { ownNotificationById } from "../notifications/notification.loaders";
 import { manageableDeliveryById, manageableSubscriptionById } from "../notifications/webhook.loaders";
 
-const fundingById = byIdLoader(FundingAllocation);
-
 /** Which loader answers each node type. The compiler checks every NodeType has one. */
 const LOADERS: Record<NodeType, (ctx: Context) => DataLoader<number, object | null>> = {
   Unit: unitById,
@@ -46,7 +43,8 @@ const LOADERS: Record<NodeType, (ctx: Context) => DataLoader<number, object | nu
   Indicator: indicatorById,
   Assessment: assessmentById,
   Recognition: recognitionById,
-  FundingAllocation: fundingById,
+  FundingAllocation: allocationById,
+  FundingDisbursement: disbursementById,
   User: visibleUserById,
   AuditEntry: visibleAuditEntryById,
   Assignment: visibleAssignmentById,

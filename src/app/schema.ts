@@ -15,7 +15,11 @@ import {
   IndicatorResolver,
   IndicatorValueResolver,
 } from "../criteria/criteria.resolver";
-import { FundingAllocationResolver, PlanFundingResolver } from "../funding/funding.resolver";
+import {
+  FundingAllocationResolver,
+  FundingDisbursementResolver,
+  PlanFundingResolver,
+} from "../funding/funding.resolver";
 import { OrganizationResolver, UnitOrganizationsResolver } from "../organizations/organization.resolver";
 import {
   PlanResolver,
@@ -61,6 +65,7 @@ export const RESOLVERS: [ResolverClass, ...ResolverClass[]] = [
   RoadmapEntryResolver,
   PlanFundingResolver,
   FundingAllocationResolver,
+  FundingDisbursementResolver,
   TaskResolver,
   CriteriaSetResolver,
   CriterionResolver,

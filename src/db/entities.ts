@@ -10,6 +10,7 @@ import { CriteriaSet } from "../criteria/criteria-set.entity";
 import { Criterion, Indicator } from "../criteria/criterion.entity";
 import { Recognition } from "../criteria/recognition.entity";
 import { FundingAllocation } from "../funding/funding-allocation.entity";
+import { FundingDisbursement } from "../funding/funding-disbursement.entity";
 import { Organization } from "../organizations/organization.entity";
 import { PlanTarget, TargetQuota } from "../plans/plan-target.entity";
 import { Plan } from "../plans/plan.entity";
@@ -55,6 +56,7 @@ export const ENTITIES = [
   IndicatorValue,
   Recognition,
   FundingAllocation,
+  FundingDisbursement,
   ReferenceSource,
   User,
   UserRole,

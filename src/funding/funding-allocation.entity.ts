@@ -22,6 +22,7 @@ import { AmountQualifier, FundingSource } from "./funding.enums";
 @Entity("funding_allocation")
 @Index("ix_funding_plan", ["planId", "source"])
 @Index("ix_funding_unit", ["recipientUnitId"])
+@Index("uq_funding_id_plan_source", ["id", "planId", "source"], { unique: true })
 export class FundingAllocation {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;

@@ -116,7 +116,11 @@ export class ProgressOrg {
   computedAt!: Date;
 }
 
-/** Funding allocated to a unit's subtree for one plan, by source (allocations without a recipient count at the plan's scope). */
+/**
+ * Funding allocated to and disbursed in a unit's subtree for one plan, by source (allocations and
+ * disbursements without a recipient count at the plan's scope). A source with disbursements but no
+ * allocation still has its row.
+ */
 @Entity("progress_funding")
 export class ProgressFunding {
   @PrimaryColumn({ name: "plan_id", type: "int", unsigned: true })
@@ -135,6 +139,11 @@ export class ProgressFunding {
   @count("inexact_count") inexactCount!: number;
 
   @count("allocations") allocations!: number;
+
+  @Column({ name: "disbursed_vnd", type: "decimal", precision: 22, scale: 0, default: 0 })
+  disbursedVnd!: string;
+
+  @count("disbursements") disbursements!: number;
 }
 
 /**

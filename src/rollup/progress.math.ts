@@ -26,6 +26,17 @@ export function percent(part: number, whole: number): number | null {
   return whole > 0 ? round((part / whole) * 100, 1) : null;
 }
 
+/**
+ * part of whole in percent, one decimal, for exact VND integers given as decimal strings (sums may
+ * pass 2^53, so the ratio is taken in BigInt, to a thousandth of a percent, then rounded);
+ * null when whole is 0.
+ */
+export function vndPercent(part: string, whole: string): number | null {
+  const w = BigInt(whole);
+  if (w <= 0n) return null;
+  return round(Number((BigInt(part) * 100_000n) / w) / 1000, 1);
+}
+
 /** Average criteria met per xã, two decimals; null without xã. */
 export function avgPerXa(f: Pick<UnitFigures, "xaCriteriaSum" | "xaCount">): number | null {
   return f.xaCount > 0 ? round(f.xaCriteriaSum / f.xaCount, 2) : null;

@@ -1,7 +1,7 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
 import { PlanTarget } from "../plans/plan-target.entity";
 import { Plan } from "../plans/plan.entity";
-import { LocalDate } from "../shared/scalars";
+import { Decimal, LocalDate } from "../shared/scalars";
 import { UserError } from "../shared/user-errors";
 import type { ProgressSnapshot, ProgressUnit } from "./progress.entity";
 
@@ -87,13 +87,24 @@ export class OrganizationProgress {
   @Field(() => TaskProgress) tasks!: TaskProgress;
 }
 
-@ObjectType("FundingProgress", { description: "Funding allocated to a unit's subtree from one source." })
+@ObjectType("FundingProgress", {
+  description: "Funding allocated to and disbursed in a unit's subtree from one source.",
+})
 export class FundingProgress {
   @Field() source!: string;
   @Field({ description: "Sum of the known amounts, VND, as a decimal string." }) allocatedVnd!: string;
   @Field(() => Int) allocations!: number;
   @Field(() => Int, { description: "Allocations whose amount is a lower bound, approximate or unknown." })
   inexact!: number;
+  @Field(() => Decimal, { description: "Sum of the disbursements (giải ngân), VND, exact." })
+  disbursedVnd!: string;
+  @Field(() => Int) disbursements!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "disbursedVnd against allocatedVnd, percent, one decimal (can pass 100); null when nothing known is allocated.",
+  })
+  disbursementRate!: number | null;
 }
 
 @ObjectType("TargetUnitProgress", { description: "A target's figure for one unit (drill-down)." })

@@ -7,7 +7,14 @@ import type {
   ProgressSnapshot,
   ProgressUnit,
 } from "./progress.entity";
-import { avgPerXa, metricActual, percent, percentAchieved, type UnitFigures } from "./progress.math";
+import {
+  avgPerXa,
+  metricActual,
+  percent,
+  percentAchieved,
+  type UnitFigures,
+  vndPercent,
+} from "./progress.math";
 import {
   FundingProgress,
   ProgressSnapshotEntry,
@@ -76,6 +83,9 @@ export function fundingOf(r: ProgressFunding): FundingProgress {
     allocatedVnd: String(r.allocatedVnd),
     allocations: r.allocations,
     inexact: r.inexactCount,
+    disbursedVnd: String(r.disbursedVnd),
+    disbursements: r.disbursements,
+    disbursementRate: vndPercent(String(r.disbursedVnd), String(r.allocatedVnd)),
   });
 }
 

@@ -167,9 +167,14 @@ export function byScopeDepth(plans: readonly RollupParams[]): RollupParams[][] {
   return [...groups.keys()].sort((a, b) => a - b).map((d) => groups.get(d)!);
 }
 
-/** The id of the ancestor of unit `u` at depth `k` (or u itself), read from its materialised path. */
+/**
+ * The id of the ancestor of unit `u` at depth `k` (or u itself), read from its materialised path;
+ * NULL for a unit above depth `k`, whose path has no id there (casting the empty string instead
+ * is a warning, which an INSERT … SELECT in strict mode turns into an error: the funding
+ * statements of a district's plan reach the province above it).
+ */
 function ancestorAt(k: number): string {
-  return `CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(u.path, '/', ${k + 2}), '/', -1) AS UNSIGNED)`;
+  return `CAST(NULLIF(SUBSTRING_INDEX(SUBSTRING_INDEX(u.path, '/', ${k + 2}), '/', -1), '') AS UNSIGNED)`;
 }
 
 /**

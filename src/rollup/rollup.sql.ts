@@ -16,6 +16,8 @@
  * - units: those under the plan's scope valid on the as-of date, with the type they had then.
  * - tasks: assignments of the plan's tasks (lead and cooperating, cancelled ones left out), by the
  *   unit of the assigned organization, classed as src/workflow/timeliness.ts does on today.
+ * - funding: allocations and disbursements of the plan by source, summed over the subtree of the
+ *   recipient unit's ancestors (the plan's scope when there is no recipient), whatever their dates.
  */
 import type { EntityManager } from "typeorm";
 import {
@@ -367,6 +369,23 @@ function fundingSql(s: RollupScope): string {
 }
 
 /**
+ * Disbursements per plan, unit subtree and source, summed like the allocations (those without a
+ * recipient at the plan's scope), upserted onto the rows fundingSql just wrote: a source paid out
+ * from without an allocation gets a row of its own (allocated 0).
+ */
+function disbursedSql(s: RollupScope): string {
+  return `INSERT INTO progress_funding (plan_id, unit_id, source, disbursed_vnd, disbursements)
+    SELECT pp.plan_id, u.id, d.source, SUM(d.amount_vnd), COUNT(*)
+    FROM ${plansTable(s.plans)} pp
+    JOIN funding_disbursement d ON d.plan_id = pp.plan_id
+    JOIN admin_unit rcp ON rcp.id = COALESCE(d.recipient_unit_id, pp.scope_unit_id)
+    JOIN admin_unit u ON rcp.path >= u.path AND rcp.path < CONCAT(u.path, '~')
+      AND ${inPlan(s)} ${s.only ? `AND u.id IN (${idList(s.only)})` : ""}
+    GROUP BY pp.plan_id, u.id, d.source
+    ON DUPLICATE KEY UPDATE disbursed_vnd = VALUES(disbursed_vnd), disbursements = VALUES(disbursements)`;
+}
+
+/**
  * Full rebuild of plans sharing today: every table, every level, deepest first; one statement per
  * level for every plan whose scope lies at the same depth (in practice: all of them). Run it in a
  * transaction under the plans' roll-up locks (rollup-lock.ts; the temporary table lives on the
@@ -387,6 +406,7 @@ export async function rebuildPlans(m: EntityManager, plans: readonly RollupParam
     await m.query(`DROP TEMPORARY TABLE IF EXISTS ${ORG_TASKS}`);
     await m.query(`DELETE FROM progress_funding WHERE plan_id IN (${ids})`);
     await m.query(fundingSql(s));
+    await m.query(disbursedSql(s));
     await bumpVersions(m, batch);
   }
 }
@@ -419,6 +439,7 @@ export async function rollUpUnits(
     await m.query(orgSql(s));
     await m.query(`DELETE FROM progress_funding WHERE plan_id IN (${ids}) AND unit_id IN (${idList(units)})`);
     await m.query(fundingSql(s));
+    await m.query(disbursedSql(s));
     await bumpVersions(m, batch);
   }
 }

@@ -18,6 +18,7 @@ export const NODE_TYPES = [
   "Assessment",
   "Recognition",
   "FundingAllocation",
+  "FundingDisbursement",
   "User",
   "AuditEntry",
   "Assignment",

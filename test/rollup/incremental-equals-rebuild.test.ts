@@ -14,7 +14,7 @@ import { waitForIdle } from "./helpers";
 
 /**
  * Random sequences of changes (assessments, recognitions, revocations, assignment states, units
- * closing and reopening), each announced to the roll-up scheduler as the mutations do and
+ * closing and reopening, disbursements recorded and removed), each announced to the roll-up scheduler as the mutations do and
  * processed by a real BullMQ worker, stopped and replaced by a new one mid-sequence, leave
  * exactly the tables a full rebuild writes, table by table. Two plans overlap: the province's for
  * 2022 and one district's for 2023 (a scope at another depth, another year), so one roll-up
@@ -25,7 +25,16 @@ type Change =
   | { kind: "recognize"; unit: number; level: string; year: number | null; decided: string | null }
   | { kind: "revoke"; pick: number; on: string }
   | { kind: "assignment"; pick: number; status: string; completed: string | null; due: string | null }
-  | { kind: "closeUnit"; unit: number; closed: boolean };
+  | { kind: "closeUnit"; unit: number; closed: boolean }
+  | {
+      kind: "disburse";
+      plan: number;
+      unit: number | null;
+      source: string;
+      amount: string;
+      withAllocation: boolean;
+    }
+  | { kind: "undisburse"; pick: number };
 
 const TABLES: Record<string, string> = {
   progress_unit: "SELECT * FROM progress_unit ORDER BY plan_id, unit_id",
@@ -55,6 +64,8 @@ describe("incremental roll-up equals a full rebuild", () => {
   const criteria: Record<number, number[]> = {};
   const assignmentIds: number[] = [];
   const assignmentUnit = new Map<number, number>();
+  /** The province plan's provincial allocation (to a commune), which disbursements may draw on. */
+  const allocationIds: number[] = [];
 
   const deps = () => ({ ds: db.ds, clock, timeZone: db.config.timeZone });
   const startWorker = () =>
@@ -105,8 +116,15 @@ describe("incremental roll-up equals a full rebuild", () => {
       }
     }
     await ds.query(
-      "INSERT INTO funding_allocation (plan_id, year, source, recipient_unit_id, amount_vnd, amount_qualifier, description, confidence) VALUES (?, 2022, 'provincial', ?, 1000, 'exact', 'x', 'confirmed'), (?, 2022, 'central_ntm', NULL, 5000, 'at_least', 'y', 'confirmed')",
-      [planId, tree.communes[0][1].id, planId],
+      "INSERT INTO funding_allocation (plan_id, year, source, recipient_unit_id, amount_vnd, amount_qualifier, description, confidence) VALUES (?, 2022, 'provincial', ?, 1000, 'exact', 'x', 'confirmed'), (?, 2022, 'central_ntm', NULL, 5000, 'at_least', 'y', 'confirmed'), (?, 2023, 'district', ?, 700, 'exact', 'z', 'confirmed')",
+      [planId, tree.communes[0][1].id, planId, districtPlanId, tree.communes[0][0].id],
+    );
+    allocationIds.push(
+      ...(
+        (await ds.query("SELECT id FROM funding_allocation WHERE plan_id = ? AND source = 'provincial'", [
+          planId,
+        ])) as Array<{ id: number }>
+      ).map((r) => Number(r.id)),
     );
     queue = createRollupQueue(db.config, "producer");
   });
@@ -159,6 +177,27 @@ describe("incremental roll-up equals a full rebuild", () => {
           id,
         ]);
         return assignmentUnit.get(id)!;
+      }
+      case "disburse": {
+        // Without a unit: the plan as a whole (rolled up from its scope unit).
+        const [pid, scope] = c.plan === 0 ? [planId, tree.province] : [districtPlanId, tree.districts[0]];
+        const inScope = units.filter((u) => u.path.startsWith(scope.path));
+        const u = c.unit === null ? null : inScope[c.unit % inScope.length];
+        const draws = c.withAllocation && pid === planId && c.source === "provincial";
+        await ds.query(
+          "INSERT INTO funding_disbursement (plan_id, allocation_id, source, recipient_unit_id, amount_vnd, disbursed_on, reference) VALUES (?, ?, ?, ?, ?, '2022-09-01', 'Chứng từ thử')",
+          [pid, draws ? allocationIds[0] : null, c.source, u?.id ?? null, c.amount],
+        );
+        return u?.id ?? scope.id;
+      }
+      case "undisburse": {
+        const rows = (await ds.query(
+          "SELECT d.id, COALESCE(d.recipient_unit_id, p.scope_unit_id) AS unit_id FROM funding_disbursement d JOIN plan p ON p.id = d.plan_id ORDER BY d.id",
+        )) as Array<{ id: number; unit_id: number }>;
+        if (rows.length === 0) return null;
+        const r = rows[c.pick % rows.length];
+        await ds.query("DELETE FROM funding_disbursement WHERE id = ?", [r.id]);
+        return Number(r.unit_id);
       }
       case "closeUnit": {
         const u = tree.communes.flat()[c.unit % tree.communes.flat().length];
@@ -218,10 +257,20 @@ describe("incremental roll-up equals a full rebuild", () => {
       due: fc.option(date, { nil: null }),
     }),
     fc.record({ kind: fc.constant("closeUnit" as const), unit: fc.nat(10), closed: fc.boolean() }),
+    fc.record({
+      kind: fc.constant("disburse" as const),
+      plan: fc.constantFrom(0, 0, 1),
+      unit: fc.option(fc.nat(40), { nil: null }),
+      source: fc.constantFrom("provincial", "central_ntm", "district", "credit"),
+      amount: fc.constantFrom("1", "250000000", "99999999999999999999"),
+      withAllocation: fc.boolean(),
+    }),
+    fc.record({ kind: fc.constant("undisburse" as const), pick: fc.nat(20) }),
   );
 
   it("over random change sequences, with the worker replaced mid-sequence", async () => {
     const scheduler = createRollupScheduler(queue);
+    const funding = { drawn: 0, unallocated: 0 };
     await fc.assert(
       fc.asyncProperty(
         fc.array(change, { minLength: 1, maxLength: 12 }),
@@ -231,6 +280,7 @@ describe("incremental roll-up equals a full rebuild", () => {
           // Each run starts from the same facts and a rebuilt roll-up.
           await ds.query("DELETE FROM assessment");
           await ds.query("DELETE FROM recognition");
+          await ds.query("DELETE FROM funding_disbursement");
           await ds.query("UPDATE admin_unit SET valid_to = NULL");
           await ds.query(
             "UPDATE assignment SET status = 'accepted', completed_on = NULL, due_date = '2022-11-30'",
@@ -258,10 +308,16 @@ describe("incremental roll-up equals a full rebuild", () => {
           expect(
             rebuilt.progress_unit.some((r) => Number((r as { plan_id: number }).plan_id) === districtPlanId),
           ).toBe(true);
+          for (const r of rebuilt.progress_funding as Array<{ allocations: number; disbursements: number }>)
+            if (Number(r.disbursements) > 0)
+              funding[Number(r.allocations) > 0 ? "drawn" : "unallocated"] += 1;
         },
       ),
       { numRuns: 25, seed: 20221001, endOnFailure: true },
     );
+    // Disbursements were in play: against allocated sources, and from sources without allocations.
+    expect(funding.drawn).toBeGreaterThan(0);
+    expect(funding.unallocated).toBeGreaterThan(0);
   }, 240_000);
 
   it("collapses a burst of changes to one unit into one job", async () => {

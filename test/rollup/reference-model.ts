@@ -208,3 +208,77 @@ export async function referenceModel(
   }
   return out;
 }
+
+export interface ModelFunding {
+  allocatedVnd: bigint;
+  allocations: number;
+  inexact: number;
+  disbursedVnd: bigint;
+  disbursements: number;
+}
+
+/**
+ * Expected funding per unit id and source for `planId`: every allocation and disbursement of the
+ * plan counts at its recipient (the plan's scope without one) and at each ancestor of it that is
+ * in the plan's roll-up (under the scope, valid on the as-of date).
+ */
+export async function referenceFunding(
+  ds: DataSource,
+  planId: number,
+  today: string,
+): Promise<Map<number, Map<string, ModelFunding>>> {
+  const units = await referenceModel(ds, planId, today);
+  const [plan] = await ds.query("SELECT scope_unit_id FROM plan WHERE id = ?", [planId]);
+  const paths = new Map(
+    ((await ds.query("SELECT id, path FROM admin_unit")) as Array<{ id: number; path: string }>).map((u) => [
+      Number(u.id),
+      u.path,
+    ]),
+  );
+  const rows = [
+    ...(
+      (await ds.query(
+        "SELECT recipient_unit_id r, source, amount_vnd a, amount_qualifier q FROM funding_allocation WHERE plan_id = ?",
+        [planId],
+      )) as Array<{ r: number | null; source: string; a: string | null; q: string }>
+    ).map((x) => ({
+      ...x,
+      kind: "allocation" as const,
+    })),
+    ...(
+      (await ds.query(
+        "SELECT recipient_unit_id r, source, amount_vnd a, 'exact' q FROM funding_disbursement WHERE plan_id = ?",
+        [planId],
+      )) as Array<{ r: number | null; source: string; a: string; q: string }>
+    ).map((x) => ({
+      ...x,
+      kind: "disbursement" as const,
+    })),
+  ];
+  const out = new Map<number, Map<string, ModelFunding>>();
+  for (const row of rows) {
+    const recipientPath = paths.get(Number(row.r ?? plan.scope_unit_id))!;
+    for (const unitId of units.keys()) {
+      if (!recipientPath.startsWith(paths.get(unitId)!)) continue;
+      const bySource = out.get(unitId) ?? new Map<string, ModelFunding>();
+      out.set(unitId, bySource);
+      const f = bySource.get(row.source) ?? {
+        allocatedVnd: 0n,
+        allocations: 0,
+        inexact: 0,
+        disbursedVnd: 0n,
+        disbursements: 0,
+      };
+      bySource.set(row.source, f);
+      if (row.kind === "allocation") {
+        f.allocations += 1;
+        f.allocatedVnd += BigInt(row.a ?? 0);
+        if (row.q !== "exact" || row.a === null) f.inexact += 1;
+      } else {
+        f.disbursements += 1;
+        f.disbursedVnd += BigInt(row.a);
+      }
+    }
+  }
+  return out;
+}

@@ -4,6 +4,8 @@ import { Assessment } from "../../src/criteria/assessment.entity";
 import { CriteriaSet } from "../../src/criteria/criteria-set.entity";
 import { AssessmentStage, CriteriaSetKind, RecognitionLevel } from "../../src/criteria/criteria.enums";
 import { Criterion } from "../../src/criteria/criterion.entity";
+import { FundingDisbursement } from "../../src/funding/funding-disbursement.entity";
+import { FundingSource } from "../../src/funding/funding.enums";
 import { Recognition } from "../../src/criteria/recognition.entity";
 import { RoadmapLevel } from "../../src/plans/plan.enums";
 import { RoadmapEntry } from "../../src/plans/roadmap-entry.entity";
@@ -116,6 +118,7 @@ describe("authorization matrix over HTTP", () => {
   const criteriaSetOf = {} as Record<CriteriaSetKind, number>;
   const assessmentAt = {} as Record<Place, number>;
   const recognitionAt = {} as Record<Place, number>;
+  const disbursementAt = {} as Record<Place, number>;
   let criterionSeq = 0;
   /** A new criterion of the set that fits the place's level (a province gets a commune criterion). */
   async function freshCriterion(p: Place): Promise<Criterion> {
@@ -299,6 +302,17 @@ describe("authorization matrix over HTTP", () => {
           level: recognitionLevelAt(p) ?? RecognitionLevel.NTM,
           standardYear: 2021,
           sources: [],
+        })
+      ).id;
+      // A disbursement to each unit under the plan of its province.
+      disbursementAt[p] = (
+        await ds.getRepository(FundingDisbursement).save({
+          planId: plan[provinceOf(p)].id,
+          source: FundingSource.PROVINCIAL,
+          recipientUnitId: unit[p].id,
+          amountVnd: "1000000",
+          disbursedOn: "2022-05-20",
+          reference: `Chứng từ ma trận ${p}`,
         })
       ).id;
     }
@@ -786,6 +800,30 @@ describe("authorization matrix over HTTP", () => {
           q("SELECT revoked_on, version FROM recognition WHERE id = ?", [r.id]),
         );
       }
+      case "disbursement.read":
+        return single("node", "FundingDisbursement", disbursementAt[c.place]);
+      case "disbursement.list":
+        return listed(
+          `{ fundingDisbursements(planId: "${toGlobalId("Plan", w.plan[provinceOf(c.place)].id)}", first: 100, filter: { unitId: "${unitId}" }) { nodes { id } } }`,
+          toGlobalId("FundingDisbursement", disbursementAt[c.place]),
+          ["fundingDisbursements", "nodes"],
+        );
+      case "disbursement.create":
+        return act(
+          "RecordDisbursementInput",
+          "recordDisbursement",
+          {
+            planId: toGlobalId("Plan", w.plan[provinceOf(c.place)].id),
+            source: "PROVINCIAL",
+            recipientUnitId: unitId,
+            amountVnd: "2500000",
+            disbursedOn: "2022-06-01",
+            reference: `Chứng từ ${++seq}/GN`,
+          },
+          q("SELECT COUNT(*) AS n FROM funding_disbursement WHERE recipient_unit_id = ?", [
+            w.unit[c.place].id,
+          ]),
+        );
       case "plan.update": {
         const e = await app.db.ds.getRepository(RoadmapEntry).save({
           planId: w.plan[c.place].id,

@@ -18,6 +18,9 @@ import { Assessment } from "../../src/criteria/assessment.entity";
 import { CriteriaSet } from "../../src/criteria/criteria-set.entity";
 import { CriteriaSetKind, RecognitionLevel } from "../../src/criteria/criteria.enums";
 import { Criterion } from "../../src/criteria/criterion.entity";
+import { FundingAllocation } from "../../src/funding/funding-allocation.entity";
+import { FundingDisbursement } from "../../src/funding/funding-disbursement.entity";
+import { FundingSource } from "../../src/funding/funding.enums";
 import { Recognition } from "../../src/criteria/recognition.entity";
 import { RoadmapLevel } from "../../src/plans/plan.enums";
 import { RoadmapEntry } from "../../src/plans/roadmap-entry.entity";
@@ -413,6 +416,72 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
     expect(r.errors).toBeUndefined();
     expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(codes);
     expect(await criteriaState()).toEqual(before);
+  }
+
+  /** A disbursement to the foreign unit, drawing on a provincial allocation of the plan to it. */
+  async function foreignDisbursement(f: Foreign): Promise<{ allocation: number; disbursement: number }> {
+    const allocation = await app.db.ds.getRepository(FundingAllocation).save({
+      planId: plan,
+      year: 2022,
+      source: FundingSource.PROVINCIAL,
+      recipientUnitId: f.unit,
+      amountVnd: "9000000",
+      description: "Khóa",
+      sources: [],
+    });
+    const disbursement = await app.db.ds.getRepository(FundingDisbursement).save({
+      planId: plan,
+      allocationId: allocation.id,
+      source: FundingSource.PROVINCIAL,
+      recipientUnitId: f.unit,
+      amountVnd: "1000000",
+      disbursedOn: "2022-06-01",
+      reference: "Khóa",
+    });
+    return { allocation: allocation.id, disbursement: disbursement.id };
+  }
+  /** Funding is the plan's public record: a foreign unit's disbursements are listed, by design. */
+  async function disbursementsListed(
+    f: Foreign,
+    filter: (d: { allocation: number }) => Record<string, unknown>,
+  ) {
+    const d = await foreignDisbursement(f);
+    const r = await as<{ l: { nodes: Array<{ id: string }> } }>(
+      `query($p: ID!, $f: FundingDisbursementFilter) { l: fundingDisbursements(planId: $p, filter: $f, first: 100) { nodes { id } } }`,
+      { p: gid("Plan", plan), f: filter(d) },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.l.nodes.map((n) => n.id)).toContain(gid("FundingDisbursement", d.disbursement));
+  }
+  /** A commune officer records no disbursement: FORBIDDEN for real IDs, NOT_FOUND for unknown ones, nothing written. */
+  async function disbursementRefused(
+    f: Foreign,
+    swap: (d: { allocation: number }) => Record<string, unknown>,
+    codes: string[],
+  ) {
+    const d = await foreignDisbursement(f);
+    const state = () =>
+      app.db.ds.query(
+        "SELECT (SELECT COUNT(*) FROM funding_disbursement) d, (SELECT COUNT(*) FROM audit_entry) a",
+      );
+    const before = await state();
+    const r = await as<{ r: { userErrors: Array<{ code: string }> } }>(
+      `mutation($i: RecordDisbursementInput!) { r: recordDisbursement(input: $i) { userErrors { code } } }`,
+      {
+        i: {
+          planId: gid("Plan", plan),
+          source: "PROVINCIAL",
+          recipientUnitId: gid("Unit", f.unit),
+          amountVnd: "1000",
+          disbursedOn: "2022-06-01",
+          reference: "Khóa",
+          ...swap(d),
+        },
+      },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.r.userErrors.map((e) => e.code)).toEqual(codes);
+    expect(await state()).toEqual(before);
   }
 
   const CASES: Record<string, (f: Foreign) => Promise<void>> = {
@@ -938,6 +1007,29 @@ describe("ID arguments, tried with IDs from a sibling commune and another distri
     "Query.progressUnits.parentId": (f) => foreignChildrenHidden(f),
     "Query.progressSnapshots.planId": (f) => foreignSnapshotHidden(f),
     "Query.progressSnapshots.unitId": (f) => foreignSnapshotHidden(f),
+    "Query.fundingDisbursements.planId": (f) => disbursementsListed(f, () => ({})),
+    "FundingDisbursementFilter.unitId": (f) =>
+      disbursementsListed(f, () => ({ unitId: gid("Unit", f.unit) })),
+    "FundingDisbursementFilter.allocationId": (f) =>
+      disbursementsListed(f, (d) => ({ allocationId: gid("FundingAllocation", d.allocation) })),
+    "RecordDisbursementInput.planId": async (f) => {
+      await disbursementRefused(f, () => ({}), ["FORBIDDEN"]);
+      await disbursementRefused(f, () => ({ planId: gid("Plan", 4_000_000_000) }), ["NOT_FOUND"]);
+    },
+    "RecordDisbursementInput.recipientUnitId": async (f) => {
+      await disbursementRefused(f, () => ({}), ["FORBIDDEN"]);
+      await disbursementRefused(f, () => ({ recipientUnitId: gid("Unit", 4_000_000_000) }), ["NOT_FOUND"]);
+    },
+    "RecordDisbursementInput.allocationId": async (f) => {
+      await disbursementRefused(
+        f,
+        (d) => ({ allocationId: gid("FundingAllocation", d.allocation), recipientUnitId: null }),
+        ["FORBIDDEN"],
+      );
+      await disbursementRefused(f, () => ({ allocationId: gid("FundingAllocation", 4_000_000_000) }), [
+        "NOT_FOUND",
+      ]);
+    },
     "Mutation.rebuildProgress.planId": async () => {
       await progressBuilt();
       const before = await app.db.ds.query("SELECT unit_id, computed_at FROM progress_unit ORDER BY unit_id");
