@@ -89,7 +89,7 @@ describe("funding disbursements", () => {
         description: "Phân bổ vốn thử",
         sources: [],
       });
-    provincial = await allocation(plan, FundingSource.PROVINCIAL, tree.communes[0][0].id, "2000000000");
+    provincial = await allocation(plan, FundingSource.PROVINCIAL, tree.communes[0][0].id, "2000000000000");
     central = await allocation(
       plan,
       FundingSource.CENTRAL_NTM,
@@ -375,12 +375,12 @@ describe("funding disbursements", () => {
     const commune = await at(tree.communes[0][0]);
     expect(commune.provincial).toEqual({
       source: "provincial",
-      allocatedVnd: "2000000000",
+      allocatedVnd: "2000000000000",
       allocations: 1,
       inexact: 0,
       disbursedVnd: "1234667890128", // 1 234 567 890 123 + 100 000 000 + 5
       disbursements: 3,
-      disbursementRate: 61733.4,
+      disbursementRate: 61.7,
     });
     expect(commune.central_ntm).toBeUndefined();
     const district = await at(tree.districts[0]);
@@ -444,5 +444,47 @@ describe("funding disbursements", () => {
         [plan.id, provincial.id],
       ),
     ).rejects.toThrow(/foreign key/i);
+  });
+
+  it("refuses to disburse more than is left of an exact allocation, also when two payments race", async () => {
+    const ds = app.db.ds;
+    const unit = tree.communes[0][0];
+    const capped = await ds.getRepository(FundingAllocation).save({
+      planId: plan.id,
+      year: 2022,
+      source: FundingSource.COMMUNE,
+      recipientUnitId: unit.id,
+      amountVnd: "1000000",
+      amountQualifier: AmountQualifier.EXACT,
+      description: "Ngân sách xã hỗ trợ đường trục thôn",
+      sources: [],
+    });
+    const onCapped = (amountVnd: string) =>
+      record("coordinator", {
+        ...base(),
+        source: "COMMUNE",
+        allocationId: toGlobalId("FundingAllocation", capped.id),
+        recipientUnitId: gid(unit),
+        amountVnd,
+      });
+    expect((await onCapped("600000")).data!.recordDisbursement.userErrors).toEqual([]);
+    const before = await count();
+    const over = await onCapped("400001");
+    expect(over.data!.recordDisbursement.disbursement).toBeNull();
+    expect(over.data!.recordDisbursement.userErrors.map((e) => [e.code, e.field.join(".")])).toEqual([
+      ["EXCEEDS_ALLOCATION", "input.amountVnd"],
+    ]);
+    expect(await count()).toBe(before);
+    // Two payments of 300,000 at once: 400,000 is left, so one of them only.
+    const raced = await Promise.all([onCapped("300000"), onCapped("300000")]);
+    const codes = raced.map((r) => r.data!.recordDisbursement.userErrors.map((e) => e.code).join(",")).sort();
+    expect(codes).toEqual(["", "EXCEEDS_ALLOCATION"]);
+    const [{ spent }] = (await ds.query(
+      "SELECT SUM(amount_vnd) AS spent FROM funding_disbursement WHERE allocation_id = ?",
+      [capped.id],
+    )) as Array<{ spent: string }>;
+    expect(String(spent)).toBe("900000");
+    // The last 100,000 exactly is still allowed.
+    expect((await onCapped("100000")).data!.recordDisbursement.userErrors).toEqual([]);
   });
 });

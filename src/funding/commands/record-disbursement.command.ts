@@ -5,14 +5,31 @@ import { Plan } from "../../plans/plan.entity";
 import { type Context, requireViewer } from "../../shared/context";
 import { type UserError, userError } from "../../shared/user-errors";
 import { Unit } from "../../units/unit.entity";
+import type { EntityManager } from "typeorm";
 import { FundingAllocation } from "../funding-allocation.entity";
 import { FundingDisbursement } from "../funding-disbursement.entity";
+import { AmountQualifier } from "../funding.enums";
 import type { DisbursementPayload, RecordDisbursementInput } from "../funding.inputs";
 import { canRecordDisbursement } from "../funding.policy";
 
 /** A whole, positive number of đồng that fits decimal(20,0). */
 const WHOLE_VND = /^[1-9][0-9]{0,19}$/;
 const MAX_REFERENCE = 255;
+
+/**
+ * What is left of an allocation (its exact amount less what was disbursed from it), with its row
+ * locked until the transaction ends; null when its amount is not exact (nothing to check against).
+ */
+async function leftOfAllocation(m: EntityManager, allocationId: number): Promise<bigint | null> {
+  const [row] = (await m.query(
+    `SELECT a.amount_vnd AS amount, a.amount_qualifier AS qualifier,
+       (SELECT COALESCE(SUM(d.amount_vnd), 0) FROM funding_disbursement d WHERE d.allocation_id = a.id) AS spent
+     FROM funding_allocation a WHERE a.id = ? FOR UPDATE`,
+    [allocationId],
+  )) as Array<{ amount: string | null; qualifier: string; spent: string | number }>;
+  if (!row || row.amount === null || row.qualifier !== AmountQualifier.EXACT) return null;
+  return BigInt(row.amount) - BigInt(String(row.spent));
+}
 
 const fail = (errors: UserError[]): DisbursementPayload => ({ disbursement: null, userErrors: errors });
 
@@ -23,8 +40,10 @@ const fail = (errors: UserError[]): DisbursementPayload => ({ disbursement: null
  * allocation or unit (NOT_FOUND); a viewer the policy does not let record it (FORBIDDEN); an
  * allocation of another plan or source (ALLOCATION_MISMATCH); a unit outside the plan's scope or
  * the allocation's recipient (OUT_OF_SCOPE); an amount that is not a whole positive number of
- * đồng, a date before the plan's first year or after today, a missing reference (BAD_USER_INPUT).
- * After commit the recipient (or the plan's scope) is rolled up again.
+ * đồng, a date before the plan's first year or after today, a missing reference (BAD_USER_INPUT);
+ * more than what is left of an allocation whose amount is exact (EXCEEDS_ALLOCATION: the
+ * allocation's row is locked while its disbursements are summed, so two payments recorded at once
+ * cannot overdraw it together). After commit the recipient (or the plan's scope) is rolled up again.
  */
 export async function recordDisbursement(
   ctx: Context,
@@ -111,6 +130,17 @@ export async function recordDisbursement(
 
   return withTransaction(ctx.ds, async (uow) => {
     const repo = uow.manager.getRepository(FundingDisbursement);
+    if (allocation) {
+      const left = await leftOfAllocation(uow.manager, allocation.id);
+      if (left !== null && BigInt(input.amountVnd) > left)
+        return fail([
+          userError(
+            "EXCEEDS_ALLOCATION",
+            `The allocation has ${left.toString()} đồng left to disburse, less than ${input.amountVnd}`,
+            ["input", "amountVnd"],
+          ),
+        ]);
+    }
     const inserted = await repo.insert({
       planId: plan.id,
       allocationId: allocation?.id ?? null,
