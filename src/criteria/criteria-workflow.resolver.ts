@@ -69,7 +69,10 @@ export class CriteriaWorkflowMutations {
     return recordRecognition(ctx, input);
   }
 
-  @Mutation(() => RecognitionPayload, { description: "Revoke a recognition with its own decision." })
+  @Mutation(() => RecognitionPayload, {
+    description:
+      "Revoke a recognition with its own decision. The unit's active recognitions at levels that need this one (advanced and model after NTM) are revoked by the same decision.",
+  })
   revokeRecognition(
     @Arg("input", () => RevokeRecognitionInput) input: RevokeRecognitionInput,
     @Ctx() ctx: Context,

@@ -388,6 +388,25 @@ describe("criteria and recognition workflow", () => {
       viewerCan: { revoke: false },
     });
     await refused("coordinator", REVOKE, { ...revoke, version: 2 }, "ALREADY_REVOKED");
+    // The advanced recognition needed the NTM one: the same decision revoked it too, with its audit entry.
+    const [advancedAfter] = await app.db.ds.query(
+      "SELECT DATE_FORMAT(revoked_on, '%Y-%m-%d') AS revoked_on, revocation_decision_no, revocation_reason, version FROM recognition WHERE id = ?",
+      [Number(Buffer.from(overridden.recognition.id, "base64url").toString().split(":")[1])],
+    );
+    expect(advancedAfter).toEqual({
+      revoked_on: "2023-03-01",
+      revocation_decision_no: "77/QĐ-UBND",
+      revocation_reason: "Không duy trì được tiêu chí môi trường",
+      version: 2,
+    });
+    const [{ n: audits }] = await app.db.ds.query(
+      "SELECT COUNT(*) AS n FROM audit_entry WHERE action = 'recognition.revoke' AND object_type = 'Recognition' AND object_id IN (?, ?)",
+      [
+        Number(Buffer.from(rec.recognition.id, "base64url").toString().split(":")[1]),
+        Number(Buffer.from(overridden.recognition.id, "base64url").toString().split(":")[1]),
+      ],
+    );
+    expect(Number(audits)).toBe(2);
     const [after] = await app.db.ds.query(
       "SELECT DATE_FORMAT(revoked_on, '%Y-%m-%d') AS revoked_on, revocation_decision_no, revocation_reason, version FROM recognition WHERE id = ?",
       [Number(Buffer.from(rec.recognition.id, "base64url").toString().split(":")[1])],
@@ -427,7 +446,7 @@ describe("criteria and recognition workflow", () => {
     ]);
     expect(read.data!.unit.recognitions).toEqual([
       { level: "NTM", revokedOn: "2023-03-01" },
-      { level: "ADVANCED_NTM", revokedOn: null },
+      { level: "ADVANCED_NTM", revokedOn: "2023-03-01" },
       { level: "NTM", revokedOn: null },
     ]);
     expect(read.data!.unit.criteriaViewerCan).toEqual({ recordAssessment: true, recognize: [] });
