@@ -24,6 +24,7 @@ import { ReminderDelivery } from "../reminders/reminder-delivery.entity";
 import { PlanReminderSettings } from "../reminders/reminder-settings.entity";
 import {
   ProgressFunding,
+  ProgressIndicator,
   ProgressOrg,
   ProgressPlan,
   ProgressSnapshot,
@@ -85,4 +86,5 @@ export const ENTITIES = [
   ProgressSnapshot,
   CacheVersion,
   ProgressPlan,
+  ProgressIndicator,
 ];

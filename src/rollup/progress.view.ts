@@ -3,6 +3,7 @@ import type { PlanTarget, TargetQuota } from "../plans/plan-target.entity";
 import type {
   ProgressFigures,
   ProgressFunding,
+  ProgressIndicator,
   ProgressOrg,
   ProgressSnapshot,
   ProgressUnit,
@@ -10,6 +11,7 @@ import type {
 import { avgPerXa, metricActual, percent, percentAchieved, type UnitFigures } from "./progress.math";
 import {
   FundingProgress,
+  IndicatorProgress,
   ProgressSnapshotEntry,
   TargetProgress,
   TargetUnitProgress,
@@ -76,6 +78,16 @@ export function fundingOf(r: ProgressFunding): FundingProgress {
     allocatedVnd: String(r.allocatedVnd),
     allocations: r.allocations,
     inexact: r.inexactCount,
+  });
+}
+
+export function indicatorOf(r: ProgressIndicator): IndicatorProgress {
+  return Object.assign(new IndicatorProgress(), {
+    indicatorId: r.indicatorId,
+    met: r.met === null ? null : Boolean(r.met),
+    value: r.value === null ? null : String(r.value),
+    xaAssessed: r.xaAssessed,
+    xaMet: r.xaMet,
   });
 }
 

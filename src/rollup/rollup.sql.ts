@@ -16,6 +16,9 @@
  * - units: those under the plan's scope valid on the as-of date, with the type they had then.
  * - tasks: assignments of the plan's tasks (lead and cooperating, cancelled ones left out), by the
  *   unit of the assigned organization, classed as src/workflow/timeliness.ts does on today.
+ * - indicators (progress_indicator): the values a commune recorded for the indicators of the commune
+ *   set in its assessments of the plan year (the same rows as criteria met); above the commune, the
+ *   xã that recorded a value and that met it (phường and thị trấn left out, as in the xã average).
  */
 import type { EntityManager } from "typeorm";
 import {
@@ -331,6 +334,64 @@ function levelSql(depth: number, s: RollupScope): string {
       .join(", ")}`;
 }
 
+const INDICATOR_COLUMNS = [
+  "plan_id",
+  "unit_id",
+  "indicator_id",
+  "parent_id",
+  "depth",
+  "met",
+  "value",
+  "xa_assessed",
+  "xa_met",
+  "computed_at",
+];
+
+/**
+ * The statement that writes the indicator rows (progress_indicator) of one depth of the batch's
+ * plans, or only some units; run after the rows of the units (and of this table) were deleted.
+ * Communes (depth 2): the values of their assessments of the plan year of the commune set's
+ * criteria, one row per indicator given a value; a xã counts itself once (assessed) and once more
+ * when the value says met. Districts and the province: the sums of their children's rows, one row
+ * per indicator at least one xã below gave a value for. Null when the batch has no commune set.
+ */
+function indicatorLevelSql(depth: 0 | 1 | 2, s: RollupScope): string | null {
+  if (!s.plans.some((p) => p.sets.commune)) return null;
+  const insert = `INSERT INTO progress_indicator (${INDICATOR_COLUMNS.join(", ")})`;
+  const only = (col: string) => (s.only ? `AND ${col} IN (${idList(s.only)})` : "");
+  if (depth === 2) {
+    return `${insert}
+    SELECT pp.plan_id, u.id, iv.indicator_id, u.parent_id, u.depth, iv.met, iv.value,
+      u.type = 'xa', u.type = 'xa' AND iv.met IS TRUE, CURRENT_TIMESTAMP(3)
+    FROM admin_unit u JOIN ${plansTable(s.plans)} pp ON ${inPlan(s)}
+    JOIN criterion c ON c.set_id = pp.set2
+    JOIN assessment a ON a.unit_id = u.id AND a.criterion_id = c.id AND a.year = pp.year
+    JOIN assessment_indicator iv ON iv.assessment_id = a.id
+    WHERE u.depth = 2 ${only("u.id")}`;
+  }
+  return `${insert}
+    SELECT pp.plan_id, u.id, ch.indicator_id, u.parent_id, u.depth, NULL, NULL, ch.xa_assessed, ch.xa_met, CURRENT_TIMESTAMP(3)
+    FROM (SELECT plan_id, parent_id, indicator_id, SUM(xa_assessed) AS xa_assessed, SUM(xa_met) AS xa_met
+        FROM progress_indicator
+        WHERE plan_id IN (${idList(s.plans.map((p) => p.planId))}) AND depth = ${depth + 1} ${only("parent_id")}
+        GROUP BY plan_id, parent_id, indicator_id HAVING SUM(xa_assessed) > 0) ch
+    JOIN admin_unit u ON u.id = ch.parent_id
+    JOIN ${plansTable(s.plans)} pp ON pp.plan_id = ch.plan_id AND ${inPlan(s)}
+    WHERE u.depth = ${depth}`;
+}
+
+/** Deletes the batch's indicator rows (of `only`'s units) and writes them again, communes first. */
+async function rollUpIndicators(m: EntityManager, s: RollupScope): Promise<void> {
+  await m.query(
+    `DELETE FROM progress_indicator WHERE plan_id IN (${idList(s.plans.map((p) => p.planId))})
+     ${s.only ? `AND unit_id IN (${idList(s.only)})` : ""}`,
+  );
+  for (const depth of [2, 1, 0] as const) {
+    const sql = indicatorLevelSql(depth, s);
+    if (sql) await m.query(sql);
+  }
+}
+
 /** Rows of progress_unit of the batch for units no longer valid on the as-of date or out of scope. */
 function staleUnitsSql(s: RollupScope): string {
   return `DELETE pu FROM progress_unit pu
@@ -382,6 +443,7 @@ export async function rebuildPlans(m: EntityManager, plans: readonly RollupParam
     // level is upserted, deepest first.
     await m.query(staleUnitsSql(s));
     for (const depth of [3, 2, 1, 0]) await m.query(levelSql(depth, s));
+    await rollUpIndicators(m, s);
     await m.query(`DELETE FROM progress_org WHERE plan_id IN (${ids})`);
     await m.query(orgSql(s));
     await m.query(`DROP TEMPORARY TABLE IF EXISTS ${ORG_TASKS}`);
@@ -415,6 +477,7 @@ export async function rollUpUnits(
     // levels above it are summed.
     await m.query(staleUnitsSql(s));
     for (const depth of [3, 2, 1, 0]) await m.query(levelSql(depth, s));
+    await rollUpIndicators(m, s);
     await m.query(`DELETE FROM progress_org WHERE plan_id IN (${ids}) AND unit_id IN (${idList(units)})`);
     await m.query(orgSql(s));
     await m.query(`DELETE FROM progress_funding WHERE plan_id IN (${ids}) AND unit_id IN (${idList(units)})`);
