@@ -400,7 +400,7 @@ function indicatorSumsSql(depth: 0 | 1, s: RollupScope): string {
   return `INSERT INTO progress_indicator (${INDICATOR_COLUMNS.join(", ")})
     SELECT pp.plan_id, u.id, ch.indicator_id, u.parent_id, u.depth, NULL, NULL, ch.xa_assessed, ch.xa_met, CURRENT_TIMESTAMP(3)
     FROM (SELECT plan_id, parent_id, indicator_id, SUM(xa_assessed) AS xa_assessed, SUM(xa_met) AS xa_met
-        FROM progress_indicator
+        FROM progress_indicator FORCE INDEX (ix_progress_indicator_parent)
         WHERE plan_id IN (${idList(s.plans.map((p) => p.planId))}) AND depth = ${depth + 1}
           ${s.only ? `AND parent_id IN (${idList(s.only)})` : ""}
         GROUP BY plan_id, parent_id, indicator_id HAVING SUM(xa_assessed) > 0) ch
