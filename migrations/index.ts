@@ -12,6 +12,7 @@ import { Rollup1795979450640 } from "./1795979450640-Rollup";
 import { UnitCacheVersion1795990202256 } from "./1795990202256-UnitCacheVersion";
 import { TaskVisibility1795990324134 } from "./1795990324134-TaskVisibility";
 import { RollupSources1795992406313 } from "./1795992406313-RollupSources";
+import { ProgressIndicator1796002101355 } from "./1796002101355-ProgressIndicator";
 import { FundingDisbursement1796002116748 } from "./1796002116748-FundingDisbursement";
 
 /** Every migration, in order. Listed explicitly so the compiler checks them and no glob can miss one. */
@@ -28,5 +29,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   UnitCacheVersion1795990202256,
   TaskVisibility1795990324134,
   RollupSources1795992406313,
+  ProgressIndicator1796002101355,
   FundingDisbursement1796002116748,
 ];

@@ -25,6 +25,7 @@ import { ReminderDelivery } from "../reminders/reminder-delivery.entity";
 import { PlanReminderSettings } from "../reminders/reminder-settings.entity";
 import {
   ProgressFunding,
+  ProgressIndicator,
   ProgressOrg,
   ProgressPlan,
   ProgressSnapshot,
@@ -87,4 +88,5 @@ export const ENTITIES = [
   ProgressSnapshot,
   CacheVersion,
   ProgressPlan,
+  ProgressIndicator,
 ];

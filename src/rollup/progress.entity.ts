@@ -117,6 +117,52 @@ export class ProgressOrg {
 }
 
 /**
+ * The indicators (chỉ tiêu) of the commune criteria set, rolled up per plan (src/rollup): a
+ * commune's row holds its own value for the plan year (the indicator value of its assessment of
+ * the criterion, whatever the assessment's stage, as criteria met are counted); a district's or the
+ * province's row counts the xã of its subtree that recorded a value and that met the indicator
+ * (phường and thị trấn are left out, as in the criteria average). Rows exist only where something
+ * was recorded: a commune's for the indicators it gave a value for, a district's or province's for
+ * those at least one xã of it gave.
+ */
+@Entity("progress_indicator")
+// The level above sums the rows of its children: plan, depth and parent, read from the index alone.
+@Index("ix_progress_indicator_parent", ["planId", "depth", "parentId", "indicatorId", "xaAssessed", "xaMet"])
+export class ProgressIndicator {
+  @PrimaryColumn({ name: "plan_id", type: "int", unsigned: true })
+  planId!: number;
+
+  @PrimaryColumn({ name: "unit_id", type: "int", unsigned: true })
+  unitId!: number;
+
+  @PrimaryColumn({ name: "indicator_id", type: "int", unsigned: true })
+  indicatorId!: number;
+
+  @Column({ name: "parent_id", type: "int", unsigned: true, nullable: true })
+  parentId!: number | null;
+
+  @Column({ type: "tinyint", unsigned: true })
+  depth!: number;
+
+  /** A commune's own verdict (null when it gave none, and above the commune). */
+  @Column({ type: "boolean", nullable: true })
+  met!: boolean | null;
+
+  /** A commune's measured value (null when it gave none, and above the commune). */
+  @Column({ type: "decimal", precision: 18, scale: 4, nullable: true })
+  value!: string | null;
+
+  /** xã of the subtree that recorded a value for the indicator (a xã's own row: 1; phường, thị trấn: 0). */
+  @count("xa_assessed") xaAssessed!: number;
+
+  /** xã of the subtree whose value says met. */
+  @count("xa_met") xaMet!: number;
+
+  @Column({ name: "computed_at", type: "datetime", precision: 3, default: () => "CURRENT_TIMESTAMP(3)" })
+  computedAt!: Date;
+}
+
+/**
  * Funding allocated to and disbursed in a unit's subtree for one plan, by source (allocations and
  * disbursements without a recipient count at the plan's scope). A source with disbursements but no
  * allocation still has its row.

@@ -1,7 +1,8 @@
 import DataLoader from "dataloader";
 import { readFromReplica } from "../db/replica";
+import { Criterion, Indicator } from "../criteria/criterion.entity";
 import type { Context } from "../shared/context";
-import { ProgressFunding, ProgressOrg, ProgressUnit } from "./progress.entity";
+import { ProgressFunding, ProgressIndicator, ProgressOrg, ProgressUnit } from "./progress.entity";
 
 /** Keys are "planId:unitId". */
 export function progressKey(planId: number, unitId: number): string {
@@ -84,3 +85,36 @@ export const progressFundingByUnit = groupedLoader(
   (r) => progressKey(r.planId, r.unitId),
   "x.source",
 );
+
+/**
+ * The rolled-up indicators of units, in the set's order (criterion number, then the indicator's
+ * order): one SELECT per plan (in practice one) for every unit of the request.
+ */
+export const progressIndicatorsByUnit = (ctx: Context) =>
+  new DataLoader<string, ProgressIndicator[]>(
+    async (keys) => {
+      const groups = new Map<string, ProgressIndicator[]>();
+      for (const [planId, ids] of splitKeys(keys)) {
+        const rows = await readFromReplica(ctx.ds, (m) =>
+          m
+            .getRepository(ProgressIndicator)
+            .createQueryBuilder("x")
+            .innerJoin(Indicator, "i", "i.id = x.indicator_id")
+            .innerJoin(Criterion, "c", "c.id = i.criterion_id")
+            .where("x.plan_id = :planId", { planId })
+            .andWhere("x.unit_id IN (:...ids)", { ids })
+            .orderBy("x.unit_id", "ASC")
+            .addOrderBy("c.no", "ASC")
+            .addOrderBy("i.ord", "ASC")
+            .addOrderBy("i.id", "ASC")
+            .getMany(),
+        );
+        for (const r of rows) {
+          const k = progressKey(r.planId, r.unitId);
+          groups.set(k, [...(groups.get(k) ?? []), r]);
+        }
+      }
+      return keys.map((k) => groups.get(k) ?? []);
+    },
+    { maxBatchSize: 1000 },
+  );

@@ -14,6 +14,8 @@ import {
   Resolver,
   Root,
 } from "type-graphql";
+import { Indicator } from "../criteria/criterion.entity";
+import { indicatorById } from "../criteria/criteria.loaders";
 import { Organization } from "../organizations/organization.entity";
 import { organizationById } from "../organizations/organization.loaders";
 import { Plan } from "../plans/plan.entity";
@@ -32,6 +34,7 @@ import { ProgressSnapshot, ProgressUnit } from "./progress.entity";
 import {
   progressChildren,
   progressFundingByUnit,
+  progressIndicatorsByUnit,
   progressKey,
   progressOrgsByUnit,
   progressUnitByKey,
@@ -39,6 +42,7 @@ import {
 import { canReadTaskFigures } from "./progress.policy";
 import {
   FundingProgress,
+  IndicatorProgress,
   OrganizationProgress,
   PlanProgress,
   ProgressSnapshotEntry,
@@ -48,7 +52,14 @@ import {
   TaskProgress,
   UnitProgress,
 } from "./progress.types";
-import { fundingOf, snapshotOf, targetProgressOf, taskProgressOf, unitProgressOf } from "./progress.view";
+import {
+  fundingOf,
+  indicatorOf,
+  snapshotOf,
+  targetProgressOf,
+  taskProgressOf,
+  unitProgressOf,
+} from "./progress.view";
 
 export const UnitProgressConnection = Connection("UnitProgress", UnitProgress);
 type UnitProgressConnection = InstanceType<typeof UnitProgressConnection>;
@@ -221,6 +232,17 @@ export class ProgressResolver {
     return rows.map(fundingOf);
   }
 
+  @FieldResolver(() => [IndicatorProgress], {
+    description:
+      "The commune criteria set's indicators, in the set's order: a commune's own values for the plan year (those it recorded), or for a district or the province the xã below that recorded a value and met it (indicators no xã below recorded are left out).",
+  })
+  async indicators(@Root() p: UnitProgress, @Ctx() ctx: Context): Promise<IndicatorProgress[]> {
+    const rows = await ctx.loaders
+      .get(progressIndicatorsByUnit)
+      .load(progressKey(p.row.planId, p.row.unitId));
+    return rows.map(indicatorOf);
+  }
+
   @FieldResolver(() => [UnitProgress], {
     description: "The rolled-up units directly below (drill-down), in id order.",
   })
@@ -266,6 +288,15 @@ export class OrganizationProgressResolver {
 }
 
 @Authorized()
+@Resolver(() => IndicatorProgress)
+export class IndicatorProgressResolver {
+  @FieldResolver(() => Indicator)
+  indicator(@Root() i: IndicatorProgress, @Ctx() ctx: Context): Promise<Indicator> {
+    return loadRequired(ctx, indicatorById, i.indicatorId, "Indicator");
+  }
+}
+
+@Authorized()
 @Resolver(() => TargetUnitProgress)
 export class TargetUnitProgressResolver {
   @FieldResolver(() => Unit)
@@ -291,5 +322,6 @@ export const PROGRESS_RESOLVERS = [
   ProgressResolver,
   PlanProgressResolver,
   OrganizationProgressResolver,
+  IndicatorProgressResolver,
   TargetUnitProgressResolver,
 ] as const;

@@ -79,6 +79,31 @@ export class UnitProgress {
   @Field({ description: "When the roll-up last wrote this row." }) computedAt!: Date;
 }
 
+@ObjectType("IndicatorProgress", {
+  description:
+    "One indicator (chỉ tiêu) of the commune criteria set, rolled up for a unit: a commune's own value for the plan year, or the xã of a district's or the province's subtree that recorded a value and met it.",
+})
+export class IndicatorProgress {
+  indicatorId!: number;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "A commune's own verdict (met or not); null when it gave none, and above the commune.",
+  })
+  met!: boolean | null;
+  @Field(() => Decimal, {
+    nullable: true,
+    description: "A commune's measured value; null when it gave none, and above the commune.",
+  })
+  value!: string | null;
+  @Field(() => Int, {
+    description:
+      "xã of the subtree that recorded a value for the indicator (a xã: 1; phường and thị trấn: 0, as in the xã average).",
+  })
+  xaAssessed!: number;
+  @Field(() => Int, { description: "xã of the subtree whose value says met." })
+  xaMet!: number;
+}
+
 @ObjectType("OrganizationProgress", {
   description: "One organization's own assignments of the plan, by timeliness class.",
 })

@@ -3,6 +3,7 @@ import type { PlanTarget, TargetQuota } from "../plans/plan-target.entity";
 import type {
   ProgressFigures,
   ProgressFunding,
+  ProgressIndicator,
   ProgressOrg,
   ProgressSnapshot,
   ProgressUnit,
@@ -17,6 +18,7 @@ import {
 } from "./progress.math";
 import {
   FundingProgress,
+  IndicatorProgress,
   ProgressSnapshotEntry,
   TargetProgress,
   TargetUnitProgress,
@@ -86,6 +88,16 @@ export function fundingOf(r: ProgressFunding): FundingProgress {
     disbursedVnd: String(r.disbursedVnd),
     disbursements: r.disbursements,
     disbursementRate: vndPercent(String(r.disbursedVnd), String(r.allocatedVnd)),
+  });
+}
+
+export function indicatorOf(r: ProgressIndicator): IndicatorProgress {
+  return Object.assign(new IndicatorProgress(), {
+    indicatorId: r.indicatorId,
+    met: r.met === null ? null : Boolean(r.met),
+    value: r.value === null ? null : String(r.value),
+    xaAssessed: r.xaAssessed,
+    xaMet: r.xaMet,
   });
 }
 

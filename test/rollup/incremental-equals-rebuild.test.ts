@@ -2,7 +2,7 @@ import fc from "fast-check";
 import type { DataSource } from "typeorm";
 import { CriteriaSetKind } from "../../src/criteria/criteria.enums";
 import { CriteriaSet } from "../../src/criteria/criteria-set.entity";
-import { Criterion } from "../../src/criteria/criterion.entity";
+import { Criterion, Indicator } from "../../src/criteria/criterion.entity";
 import { createRollupQueue, createRollupScheduler, type RollupQueue } from "../../src/rollup/rollup-queue";
 import { rebuildAllPlans, rebuildPlanProgress } from "../../src/rollup/rollup.service";
 import { type RollupService, startRollupService } from "../../src/rollup/rollup-worker";
@@ -11,17 +11,26 @@ import type { Unit } from "../../src/units/unit.entity";
 import { makeAssignment, makeOrg, makePlan, makeTask, makeTree, type Tree } from "../factories";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { waitForIdle } from "./helpers";
+import { type ModelIndicator, referenceIndicators } from "./reference-model";
 
 /**
- * Random sequences of changes (assessments, recognitions, revocations, assignment states, units
- * closing and reopening, disbursements recorded and removed), each announced to the roll-up scheduler as the mutations do and
+ * Random sequences of changes (assessments with indicator values, recognitions, revocations,
+ * assignment states, units closing and reopening, disbursements recorded and removed), each
+ * announced to the roll-up scheduler as the mutations do and
  * processed by a real BullMQ worker, stopped and replaced by a new one mid-sequence, leave
  * exactly the tables a full rebuild writes, table by table. Two plans overlap: the province's for
  * 2022 and one district's for 2023 (a scope at another depth, another year), so one roll-up
  * covers both and the full rebuild runs them in batches of their own.
  */
 type Change =
-  | { kind: "assess"; unit: number; criterion: number; year: number; met: boolean }
+  | {
+      kind: "assess";
+      unit: number;
+      criterion: number;
+      year: number;
+      met: boolean;
+      values: Array<{ indicator: number; met: boolean | null; value: string | null }>;
+    }
   | { kind: "recognize"; unit: number; level: string; year: number | null; decided: string | null }
   | { kind: "revoke"; pick: number; on: string }
   | { kind: "assignment"; pick: number; status: string; completed: string | null; due: string | null }
@@ -40,6 +49,7 @@ const TABLES: Record<string, string> = {
   progress_unit: "SELECT * FROM progress_unit ORDER BY plan_id, unit_id",
   progress_org: "SELECT * FROM progress_org ORDER BY plan_id, org_id",
   progress_funding: "SELECT * FROM progress_funding ORDER BY plan_id, unit_id, source",
+  progress_indicator: "SELECT * FROM progress_indicator ORDER BY plan_id, unit_id, indicator_id",
 };
 
 async function tables(ds: DataSource): Promise<Record<string, unknown[]>> {
@@ -62,6 +72,8 @@ describe("incremental roll-up equals a full rebuild", () => {
   let worker: RollupService | null = null;
   const clock = new FixedClock(new Date("2022-10-01T03:00:00Z"));
   const criteria: Record<number, number[]> = {};
+  /** Indicators per criterion id (the first two criteria of every set have two each). */
+  const indicators = new Map<number, number[]>();
   const assignmentIds: number[] = [];
   const assignmentUnit = new Map<number, number>();
   /** The province plan's provincial allocation (to a commune), which disbursements may draw on. */
@@ -94,10 +106,23 @@ describe("incremental roll-up equals a full rebuild", () => {
       });
       criteria[depth] = [];
       for (let no = 1; no <= n; no++) {
-        criteria[depth].push(
-          (await ds.getRepository(Criterion).save({ setId: set.id, no, name: `Tiêu chí ${no}`, sources: [] }))
-            .id,
-        );
+        const id = (
+          await ds.getRepository(Criterion).save({ setId: set.id, no, name: `Tiêu chí ${no}`, sources: [] })
+        ).id;
+        criteria[depth].push(id);
+        if (no > 2) continue;
+        const list: number[] = [];
+        // Saved in reverse order: the roll-up lists them by their order, not their id.
+        for (const ord of [2, 1]) {
+          list.unshift(
+            (
+              await ds
+                .getRepository(Indicator)
+                .save({ criterionId: id, code: `${no}.${ord}`, ord, name: `Chỉ tiêu ${no}.${ord}` })
+            ).id,
+          );
+        }
+        indicators.set(id, list);
       }
     }
     const plan = await makePlan(ds, { scope: tree.province });
@@ -143,11 +168,26 @@ describe("incremental roll-up equals a full rebuild", () => {
         const u = units[c.unit % units.length];
         const list = criteria[u.depth];
         if (!list) return null;
+        const criterionId = list[c.criterion % list.length];
         await ds.query(
           `INSERT INTO assessment (unit_id, criterion_id, year, met, confidence) VALUES (?, ?, ?, ?, 'confirmed')
            ON DUPLICATE KEY UPDATE met = VALUES(met)`,
-          [u.id, list[c.criterion % list.length], c.year, c.met ? 1 : 0],
+          [u.id, criterionId, c.year, c.met ? 1 : 0],
         );
+        // The assessment's values are replaced, as recordAssessment does.
+        const [{ id }] = (await ds.query(
+          "SELECT id FROM assessment WHERE unit_id = ? AND criterion_id = ? AND year = ?",
+          [u.id, criterionId, c.year],
+        )) as Array<{ id: number }>;
+        await ds.query("DELETE FROM assessment_indicator WHERE assessment_id = ?", [id]);
+        const own = indicators.get(criterionId) ?? [];
+        const given = new Map(own.length ? c.values.map((v) => [own[v.indicator % own.length], v]) : []);
+        for (const [indicatorId, v] of given) {
+          await ds.query(
+            "INSERT INTO assessment_indicator (assessment_id, indicator_id, met, value) VALUES (?, ?, ?, ?)",
+            [id, indicatorId, v.met === null ? null : v.met ? 1 : 0, v.value],
+          );
+        }
         return u.id;
       }
       case "recognize": {
@@ -218,6 +258,15 @@ describe("incremental roll-up equals a full rebuild", () => {
     "2022-10-02",
     "2023-01-15",
   );
+  const values = (minLength: number) =>
+    fc.array(
+      fc.record({
+        indicator: fc.nat(3),
+        met: fc.option(fc.boolean(), { nil: null }),
+        value: fc.option(fc.constantFrom("0", "12.5", "100"), { nil: null }),
+      }),
+      { minLength, maxLength: 3 },
+    );
   const change: fc.Arbitrary<Change> = fc.oneof(
     fc.record({
       kind: fc.constant("assess" as const),
@@ -225,6 +274,16 @@ describe("incremental roll-up equals a full rebuild", () => {
       criterion: fc.nat(5),
       year: fc.constantFrom(2021, 2022, 2023),
       met: fc.boolean(),
+      values: values(0),
+    }),
+    // A commune (units 3–8, the phường among them) recording indicator values of the plans' years.
+    fc.record({
+      kind: fc.constant("assess" as const),
+      unit: fc.integer({ min: 3, max: 8 }),
+      criterion: fc.nat(1),
+      year: fc.constantFrom(2022, 2023),
+      met: fc.boolean(),
+      values: values(1),
     }),
     fc.record({
       kind: fc.constant("recognize" as const),
@@ -271,6 +330,8 @@ describe("incremental roll-up equals a full rebuild", () => {
   it("over random change sequences, with the worker replaced mid-sequence", async () => {
     const scheduler = createRollupScheduler(queue);
     const funding = { drawn: 0, unallocated: 0 };
+    // Runs whose indicators reached a district (so the property is not vacuous for them).
+    let runsWithDistrictIndicators = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(change, { minLength: 1, maxLength: 12 }),
@@ -304,6 +365,35 @@ describe("incremental roll-up equals a full rebuild", () => {
           const rebuilt = await tables(ds);
           for (const name of Object.keys(TABLES))
             expect([name, incremental[name]]).toEqual([name, rebuilt[name]]);
+          if ((rebuilt.progress_indicator as Array<{ depth: number }>).some((r) => Number(r.depth) === 1))
+            runsWithDistrictIndicators += 1;
+          // The indicators as the row-by-row model has them, for both plans.
+          for (const p of [planId, districtPlanId]) {
+            const got = new Map<number, ModelIndicator[]>();
+            for (const r of rebuilt.progress_indicator as Array<Record<string, unknown>>) {
+              if (Number(r.plan_id) !== p) continue;
+              const list = got.get(Number(r.unit_id)) ?? [];
+              list.push({
+                indicatorId: Number(r.indicator_id),
+                met: r.met === null ? null : Number(r.met) === 1,
+                value: r.value === null ? null : String(r.value),
+                xaAssessed: Number(r.xa_assessed),
+                xaMet: Number(r.xa_met),
+              });
+              got.set(Number(r.unit_id), list);
+            }
+            const model = await referenceIndicators(ds, p, "2022-10-01");
+            for (const [unitId, expected] of model) {
+              const mine = [...(got.get(unitId) ?? [])].sort(
+                (a, b) =>
+                  expected.findIndex((e) => e.indicatorId === a.indicatorId) -
+                  expected.findIndex((e) => e.indicatorId === b.indicatorId),
+              );
+              expect([p, unitId, mine]).toEqual([p, unitId, expected]);
+            }
+            for (const unitId of got.keys())
+              expect([p, unitId, model.has(unitId)]).toEqual([p, unitId, true]);
+          }
           // Both plans are in play: the district's 2023 plan has rows of its own.
           expect(
             rebuilt.progress_unit.some((r) => Number((r as { plan_id: number }).plan_id) === districtPlanId),
@@ -318,6 +408,7 @@ describe("incremental roll-up equals a full rebuild", () => {
     // Disbursements were in play: against allocated sources, and from sources without allocations.
     expect(funding.drawn).toBeGreaterThan(0);
     expect(funding.unallocated).toBeGreaterThan(0);
+    expect(runsWithDistrictIndicators).toBeGreaterThan(3);
   }, 240_000);
 
   it("collapses a burst of changes to one unit into one job", async () => {

@@ -282,3 +282,108 @@ export async function referenceFunding(
   }
   return out;
 }
+
+export interface ModelIndicator {
+  indicatorId: number;
+  met: boolean | null;
+  value: string | null;
+  xaAssessed: number;
+  xaMet: number;
+}
+
+/**
+ * Expected indicator rows per unit id for `planId` on `today`, in the set's order: a commune's
+ * values from its assessments of the plan year of the commune set in force; above it, the xã of
+ * the subtree that recorded a value and met it (indicators no xã recorded left out).
+ */
+export async function referenceIndicators(
+  ds: DataSource,
+  planId: number,
+  today: string,
+): Promise<Map<number, ModelIndicator[]>> {
+  const [plan] = await ds.query(
+    "SELECT p.year, u.path FROM plan p JOIN admin_unit u ON u.id = p.scope_unit_id WHERE p.id = ?",
+    [planId],
+  );
+  const year = Number(plan.year);
+  const asOf = today < `${year}-12-31` ? today : `${year}-12-31`;
+  const units = (
+    (await ds.query("SELECT id, parent_id, depth, type, path, valid_from, valid_to FROM admin_unit")) as U[]
+  )
+    .map((u) => ({
+      ...u,
+      id: Number(u.id),
+      depth: Number(u.depth),
+      valid_from: d(u.valid_from),
+      valid_to: d(u.valid_to),
+    }))
+    .filter(
+      (u) =>
+        u.path.startsWith(plan.path) &&
+        u.depth <= 2 &&
+        (u.valid_from === null || u.valid_from <= asOf) &&
+        (u.valid_to === null || u.valid_to >= asOf),
+    );
+  const sets = (await ds.query(
+    "SELECT id, kind, period_start_year s, period_end_year e FROM criteria_set ORDER BY period_start_year DESC, id DESC",
+  )) as Array<{ id: number; kind: string; s: number; e: number | null }>;
+  const set = sets.find(
+    (s) => s.kind === "commune" && Number(s.s) <= year && (s.e === null || Number(s.e) >= year),
+  );
+  const out = new Map<number, ModelIndicator[]>();
+  if (!set) return out;
+  const values = (await ds.query(
+    `SELECT a.unit_id, a.year, iv.indicator_id, iv.met, iv.value, c.set_id
+     FROM assessment_indicator iv JOIN assessment a ON a.id = iv.assessment_id JOIN criterion c ON c.id = a.criterion_id`,
+  )) as Array<{
+    unit_id: number;
+    year: number;
+    indicator_id: number;
+    met: number | null;
+    value: string | null;
+    set_id: number;
+  }>;
+  const order = (
+    (await ds.query(
+      "SELECT i.id FROM indicator i JOIN criterion c ON c.id = i.criterion_id ORDER BY c.no, i.ord, i.id",
+    )) as Array<{ id: number }>
+  ).map((r) => Number(r.id));
+  const sorted = (list: ModelIndicator[]) =>
+    list.sort((a, b) => order.indexOf(a.indicatorId) - order.indexOf(b.indicatorId));
+  for (const u of units.filter((x) => x.depth === 2)) {
+    const isXa = u.type === "xa";
+    const mine = values
+      .filter(
+        (v) => Number(v.unit_id) === u.id && Number(v.year) === year && Number(v.set_id) === Number(set.id),
+      )
+      .map((v) => ({
+        indicatorId: Number(v.indicator_id),
+        met: v.met === null ? null : Number(v.met) === 1,
+        value: v.value === null ? null : String(v.value),
+        xaAssessed: isXa ? 1 : 0,
+        xaMet: isXa && v.met !== null && Number(v.met) === 1 ? 1 : 0,
+      }));
+    out.set(u.id, sorted(mine));
+  }
+  for (const depth of [1, 0]) {
+    for (const u of units.filter((x) => x.depth === depth)) {
+      const sums = new Map<number, ModelIndicator>();
+      for (const c of units.filter((x) => x.parent_id !== null && Number(x.parent_id) === u.id)) {
+        for (const r of out.get(c.id) ?? []) {
+          const s = sums.get(r.indicatorId) ?? {
+            indicatorId: r.indicatorId,
+            met: null,
+            value: null,
+            xaAssessed: 0,
+            xaMet: 0,
+          };
+          s.xaAssessed += r.xaAssessed;
+          s.xaMet += r.xaMet;
+          sums.set(r.indicatorId, s);
+        }
+      }
+      out.set(u.id, sorted([...sums.values()].filter((s) => s.xaAssessed > 0)));
+    }
+  }
+  return out;
+}
