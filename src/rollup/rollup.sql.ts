@@ -424,6 +424,19 @@ async function rollUpIndicators(m: EntityManager, s: RollupScope): Promise<void>
   for (const depth of [1, 0] as const) await m.query(indicatorSumsSql(depth, s));
 }
 
+/**
+ * Joins `u` to the recipient `rcp` and each of its ancestors in the plan's scope: the ids on its
+ * path, one primary-key lookup per level. (A path range, `rcp.path` starting with `u.path`, cost a
+ * comparison per recipient and unit of the plan: 80 s for 20,000 disbursements at national scale.)
+ */
+function recipientChain(s: RollupScope): string {
+  const idAtDepth =
+    "CAST(NULLIF(SUBSTRING_INDEX(SUBSTRING_INDEX(rcp.path, '/', lv.k + 2), '/', -1), '') AS UNSIGNED)";
+  return `JOIN (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3) lv ON lv.k <= rcp.depth
+    JOIN admin_unit u ON u.id = ${idAtDepth}
+      AND ${inPlan(s)} ${s.only ? `AND u.id IN (${idList(s.only)})` : ""}`;
+}
+
 /** Rows of progress_unit of the batch for units no longer valid on the as-of date or out of scope. */
 function staleUnitsSql(s: RollupScope): string {
   return `DELETE pu FROM progress_unit pu
@@ -454,8 +467,7 @@ function fundingSql(s: RollupScope): string {
     FROM ${plansTable(s.plans)} pp
     JOIN funding_allocation f ON f.plan_id = pp.plan_id
     JOIN admin_unit rcp ON rcp.id = COALESCE(f.recipient_unit_id, pp.scope_unit_id)
-    JOIN admin_unit u ON rcp.path >= u.path AND rcp.path < CONCAT(u.path, '~')
-      AND ${inPlan(s)} ${s.only ? `AND u.id IN (${idList(s.only)})` : ""}
+    ${recipientChain(s)}
     GROUP BY pp.plan_id, u.id, f.source`;
 }
 
@@ -470,8 +482,7 @@ function disbursedSql(s: RollupScope): string {
     FROM ${plansTable(s.plans)} pp
     JOIN funding_disbursement d ON d.plan_id = pp.plan_id
     JOIN admin_unit rcp ON rcp.id = COALESCE(d.recipient_unit_id, pp.scope_unit_id)
-    JOIN admin_unit u ON rcp.path >= u.path AND rcp.path < CONCAT(u.path, '~')
-      AND ${inPlan(s)} ${s.only ? `AND u.id IN (${idList(s.only)})` : ""}
+    ${recipientChain(s)}
     GROUP BY pp.plan_id, u.id, d.source
     ON DUPLICATE KEY UPDATE disbursed_vnd = VALUES(disbursed_vnd), disbursements = VALUES(disbursements)`;
 }
