@@ -109,6 +109,34 @@ async function generateWith(q: (sql: string) => Promise<unknown>): Promise<void>
     `INSERT INTO assessment (unit_id, criterion_id, year, met) SELECT u.id, c.id, y.seq + 2020, (u.id + c.no + y.seq) % 3 <> 0
      FROM admin_unit u JOIN criterion c ON c.set_id = 1 JOIN seq_1_to_2 y WHERE u.depth = 2`,
   );
+  // Indicators (chỉ tiêu) of the commune set: two per criterion, three for every third (44), and a
+  // value for each indicator of every commune assessment (both years).
+  await q(
+    `INSERT INTO indicator (criterion_id, code, ord, name)
+     SELECT c.id, CONCAT(c.no, '.', s.seq), s.seq, CONCAT('Chỉ tiêu ', c.no, '.', s.seq)
+     FROM criterion c JOIN seq_1_to_3 s WHERE c.set_id = 1 AND (s.seq <= 2 OR c.no % 3 = 0)`,
+  );
+  await q(
+    `INSERT INTO assessment_indicator (assessment_id, indicator_id, met, value)
+     SELECT a.id, i.id, (a.id + i.ord) % 4 <> 0, (a.id * 7 + i.id) % 1000
+     FROM assessment a JOIN indicator i ON i.criterion_id = a.criterion_id`,
+  );
+  // Funding: three sources allocated to every district, and two payments per commune drawn on its
+  // district's allocations.
+  await q(
+    `INSERT INTO funding_allocation (plan_id, year, source, recipient_unit_id, amount_vnd, description)
+     SELECT 1 + (d.seq - 1) % ${P}, 2022, ELT(s.seq, 'central_ntm', 'provincial', 'district'), ${DIST0} + d.seq,
+       1000000000 * s.seq, 'Phân bổ vốn'
+     FROM seq_1_to_${D} d JOIN seq_1_to_3 s`,
+  );
+  await q(
+    `INSERT INTO funding_disbursement (plan_id, allocation_id, source, recipient_unit_id, amount_vnd, disbursed_on, reference)
+     SELECT fa.plan_id, fa.id, fa.source, ${COMM0} + c.seq, 1000000 * (1 + c.seq % 50),
+       DATE_ADD('2022-03-01', INTERVAL c.seq % 200 DAY), CONCAT('GN-', c.seq)
+     FROM seq_1_to_${C} c JOIN seq_1_to_2 k
+     JOIN funding_allocation fa ON fa.recipient_unit_id = ${DIST0} + 1 + (c.seq - 1) % ${D}
+       AND fa.source = ELT(k.seq, 'central_ntm', 'provincial')`,
+  );
   // 1,000,000 tasks, one assignment each, to the communes' and districts' committees.
   await q(
     `INSERT INTO task (id, plan_id, path, depth, code, title, status, due_date)
@@ -129,7 +157,9 @@ async function generateWith(q: (sql: string) => Promise<unknown>): Promise<void>
     `INSERT INTO app_user (id, email, display_name, org_id, password_hash) VALUES (1, 'bench@ntm.vn', 'Bench', 1, NULL)`,
   );
   await q(`INSERT INTO user_role (user_id, role) VALUES (1, 'system_admin')`);
-  await q("ANALYZE TABLE admin_unit, assessment, recognition, task, assignment, organization");
+  await q(
+    "ANALYZE TABLE admin_unit, assessment, assessment_indicator, indicator, recognition, task, assignment, organization, funding_allocation, funding_disbursement",
+  );
 }
 
 function ms(n: number): string {
@@ -253,6 +283,11 @@ async function main(): Promise<void> {
     await ds.runMigrations({ transaction: "each" });
     process.stdout.write(`generating into ${name}…\n`);
     const [, genMs] = await timed(() => generate(ds));
+    const [rows] = (await ds.query(
+      `SELECT (SELECT COUNT(*) FROM assessment) AS assessments, (SELECT COUNT(*) FROM assessment_indicator) AS indicatorValues,
+         (SELECT COUNT(*) FROM funding_allocation) AS allocations, (SELECT COUNT(*) FROM funding_disbursement) AS disbursements`,
+    )) as Array<Record<"assessments" | "indicatorValues" | "allocations" | "disbursements", string | number>>;
+    const n = (k: keyof typeof rows) => Number(rows[k]).toLocaleString("en");
     log(
       `generated ${P} provinces, ${D} districts, ${C} communes, ${V} villages, ${T} tasks/assignments in ${(genMs / 1000).toFixed(1)} s`,
     );
@@ -397,7 +432,7 @@ async function main(): Promise<void> {
         "",
         serverLine,
         "",
-        `Synthetic national data generated on demand into its own database with MariaDB sequence tables: ${P} provinces (one 2022 plan each), ${D} districts, ${C} communes, ${V} villages, ${T.toLocaleString("en")} tasks with one assignment each, ${C * 19 * 2} assessments; generated in ${(genMs / 1000).toFixed(1)} s.`,
+        `Synthetic national data generated on demand into its own database with MariaDB sequence tables: ${P} provinces (one 2022 plan each), ${D} districts, ${C} communes, ${V} villages, ${T.toLocaleString("en")} tasks with one assignment each, ${n("assessments")} assessments with ${n("indicatorValues")} indicator values, ${n("allocations")} funding allocations and ${n("disbursements")} disbursements; generated in ${(genMs / 1000).toFixed(1)} s.`,
         "",
         "The API runs as a child process (`node dist/src/index.js`, NODE_ENV=production, no workers) and autocannon drives it from the benchmark process. Dashboard rows are measured with the answer cache (`PROGRESS_CACHE_SECONDS`, default 30) and again with it off (0), each after a 2 s warm-up; API CPU is the API process's user + system time per answered request.",
         "",
