@@ -14,6 +14,7 @@ import { TaskVisibility1795990324134 } from "./1795990324134-TaskVisibility";
 import { RollupSources1795992406313 } from "./1795992406313-RollupSources";
 import { ProgressIndicator1796002101355 } from "./1796002101355-ProgressIndicator";
 import { FundingDisbursement1796002116748 } from "./1796002116748-FundingDisbursement";
+import { IndicatorValueIndex1796004602020 } from "./1796004602020-IndicatorValueIndex";
 
 /** Every migration, in order. Listed explicitly so the compiler checks them and no glob can miss one. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   RollupSources1795992406313,
   ProgressIndicator1796002101355,
   FundingDisbursement1796002116748,
+  IndicatorValueIndex1796004602020,
 ];

@@ -110,6 +110,8 @@ export class Assessment {
 @ObjectType("IndicatorValue", { description: "An assessment's value for one indicator." })
 @Entity("assessment_indicator")
 @Index("uq_assessment_indicator", ["assessmentId", "indicatorId"], { unique: true })
+// The roll-up sums the verdicts per indicator from this index alone (migration IndicatorValueIndex).
+@Index("ix_indicator_value_met", ["assessmentId", "indicatorId", "met"])
 export class IndicatorValue {
   @PrimaryGeneratedColumn({ type: "int", unsigned: true })
   id!: number;

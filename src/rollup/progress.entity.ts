@@ -117,13 +117,12 @@ export class ProgressOrg {
 }
 
 /**
- * The indicators (chỉ tiêu) of the commune criteria set, rolled up per plan (src/rollup): a
- * commune's row holds its own value for the plan year (the indicator value of its assessment of
- * the criterion, whatever the assessment's stage, as criteria met are counted); a district's or the
- * province's row counts the xã of its subtree that recorded a value and that met the indicator
- * (phường and thị trấn are left out, as in the criteria average). Rows exist only where something
- * was recorded: a commune's for the indicators it gave a value for, a district's or province's for
- * those at least one xã of it gave.
+ * The indicators (chỉ tiêu) of the commune criteria set, rolled up per plan (src/rollup) for the
+ * districts and the province: a row counts the xã of the unit's subtree whose assessment of the
+ * plan year (whatever its stage, as criteria met are counted) recorded a value for the indicator,
+ * and those whose value says met (phường and thị trấn are left out, as in the criteria average).
+ * Rows exist only for indicators at least one xã below gave a value for. A commune's own values
+ * are its records (assessment_indicator), read as they are (progress.loaders.ts).
  */
 @Entity("progress_indicator")
 // The level above sums the rows of its children: plan, depth and parent, read from the index alone.
@@ -144,15 +143,7 @@ export class ProgressIndicator {
   @Column({ type: "tinyint", unsigned: true })
   depth!: number;
 
-  /** A commune's own verdict (null when it gave none, and above the commune). */
-  @Column({ type: "boolean", nullable: true })
-  met!: boolean | null;
-
-  /** A commune's measured value (null when it gave none, and above the commune). */
-  @Column({ type: "decimal", precision: 18, scale: 4, nullable: true })
-  value!: string | null;
-
-  /** xã of the subtree that recorded a value for the indicator (a xã's own row: 1; phường, thị trấn: 0). */
+  /** xã of the subtree that recorded a value for the indicator. */
   @count("xa_assessed") xaAssessed!: number;
 
   /** xã of the subtree whose value says met. */

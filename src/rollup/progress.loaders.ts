@@ -3,6 +3,7 @@ import { readFromReplica } from "../db/replica";
 import { Criterion, Indicator } from "../criteria/criterion.entity";
 import type { Context } from "../shared/context";
 import { ProgressFunding, ProgressIndicator, ProgressOrg, ProgressUnit } from "./progress.entity";
+import type { IndicatorFigures } from "./progress.view";
 
 /** Keys are "planId:unitId". */
 export function progressKey(planId: number, unitId: number): string {
@@ -91,9 +92,9 @@ export const progressFundingByUnit = groupedLoader(
  * order): one SELECT per plan (in practice one) for every unit of the request.
  */
 export const progressIndicatorsByUnit = (ctx: Context) =>
-  new DataLoader<string, ProgressIndicator[]>(
+  new DataLoader<string, IndicatorFigures[]>(
     async (keys) => {
-      const groups = new Map<string, ProgressIndicator[]>();
+      const groups = new Map<string, IndicatorFigures[]>();
       for (const [planId, ids] of splitKeys(keys)) {
         const rows = await readFromReplica(ctx.ds, (m) =>
           m
@@ -111,7 +112,62 @@ export const progressIndicatorsByUnit = (ctx: Context) =>
         );
         for (const r of rows) {
           const k = progressKey(r.planId, r.unitId);
-          groups.set(k, [...(groups.get(k) ?? []), r]);
+          const figures = {
+            indicatorId: r.indicatorId,
+            met: null,
+            value: null,
+            xaAssessed: r.xaAssessed,
+            xaMet: r.xaMet,
+          };
+          groups.set(k, [...(groups.get(k) ?? []), figures]);
+        }
+      }
+      return keys.map((k) => groups.get(k) ?? []);
+    },
+    { maxBatchSize: 1000 },
+  );
+
+/**
+ * A commune's own indicator values for a plan, read from its records as they are (the roll-up
+ * keeps no copy: rollup.sql.ts districtIndicatorsSql): the values of its assessments of the plan
+ * year, of the commune set in force that year (the set the roll-up picks: the latest that covers
+ * the year), in the set's order. A xã counts itself once (assessed) and once more when it met the
+ * indicator, as in the districts' sums. One SELECT per plan for every commune of the request.
+ */
+export const communeIndicatorsByUnit = (ctx: Context) =>
+  new DataLoader<string, IndicatorFigures[]>(
+    async (keys) => {
+      const groups = new Map<string, IndicatorFigures[]>();
+      for (const [planId, ids] of splitKeys(keys)) {
+        const rows = (await readFromReplica(ctx.ds, (m) =>
+          m.query(
+            `SELECT u.id AS unit_id, iv.indicator_id, iv.met, iv.value,
+               (u.type = 'xa') AS xa_assessed, (u.type = 'xa' AND iv.met IS TRUE) AS xa_met
+             FROM plan p
+             JOIN admin_unit u ON u.id IN (?) AND u.depth = 2
+             JOIN assessment a ON a.unit_id = u.id AND a.year = p.year
+             JOIN criterion c ON c.id = a.criterion_id AND c.set_id = (
+               SELECT cs.id FROM criteria_set cs
+               WHERE cs.kind = 'commune' AND cs.period_start_year <= p.year
+                 AND (cs.period_end_year IS NULL OR cs.period_end_year >= p.year)
+               ORDER BY cs.period_start_year DESC, cs.id DESC LIMIT 1)
+             JOIN assessment_indicator iv ON iv.assessment_id = a.id
+             JOIN indicator i ON i.id = iv.indicator_id
+             WHERE p.id = ?
+             ORDER BY u.id, c.no, i.ord, i.id`,
+            [ids, planId],
+          ),
+        )) as Array<Record<string, string | number | null>>;
+        for (const r of rows) {
+          const figures: IndicatorFigures = {
+            indicatorId: Number(r.indicator_id),
+            met: r.met === null ? null : Number(r.met) === 1,
+            value: r.value === null ? null : String(r.value),
+            xaAssessed: Number(r.xa_assessed),
+            xaMet: Number(r.xa_met),
+          };
+          const k = progressKey(planId, Number(r.unit_id));
+          groups.set(k, [...(groups.get(k) ?? []), figures]);
         }
       }
       return keys.map((k) => groups.get(k) ?? []);

@@ -34,6 +34,7 @@ import { ProgressSnapshot, ProgressUnit } from "./progress.entity";
 import {
   progressChildren,
   progressFundingByUnit,
+  communeIndicatorsByUnit,
   progressIndicatorsByUnit,
   progressKey,
   progressOrgsByUnit,
@@ -237,8 +238,9 @@ export class ProgressResolver {
       "The commune criteria set's indicators, in the set's order: a commune's own values for the plan year (those it recorded), or for a district or the province the xã below that recorded a value and met it (indicators no xã below recorded are left out).",
   })
   async indicators(@Root() p: UnitProgress, @Ctx() ctx: Context): Promise<IndicatorProgress[]> {
+    // A commune's values are its records; the districts' and the province's counts are rolled up.
     const rows = await ctx.loaders
-      .get(progressIndicatorsByUnit)
+      .get(p.row.depth === 2 ? communeIndicatorsByUnit : progressIndicatorsByUnit)
       .load(progressKey(p.row.planId, p.row.unitId));
     return rows.map(indicatorOf);
   }

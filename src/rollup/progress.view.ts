@@ -3,7 +3,6 @@ import type { PlanTarget, TargetQuota } from "../plans/plan-target.entity";
 import type {
   ProgressFigures,
   ProgressFunding,
-  ProgressIndicator,
   ProgressOrg,
   ProgressSnapshot,
   ProgressUnit,
@@ -91,11 +90,21 @@ export function fundingOf(r: ProgressFunding): FundingProgress {
   });
 }
 
-export function indicatorOf(r: ProgressIndicator): IndicatorProgress {
+/** One indicator of a unit: a commune's own value, or the xã counts of a district or province. */
+export interface IndicatorFigures {
+  indicatorId: number;
+  /** A commune's own verdict and value (null when it gave none, and above the commune). */
+  met: boolean | null;
+  value: string | null;
+  xaAssessed: number;
+  xaMet: number;
+}
+
+export function indicatorOf(r: IndicatorFigures): IndicatorProgress {
   return Object.assign(new IndicatorProgress(), {
     indicatorId: r.indicatorId,
-    met: r.met === null ? null : Boolean(r.met),
-    value: r.value === null ? null : String(r.value),
+    met: r.met,
+    value: r.value,
     xaAssessed: r.xaAssessed,
     xaMet: r.xaMet,
   });

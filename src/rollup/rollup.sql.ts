@@ -18,9 +18,9 @@
  *   unit of the assigned organization, classed as src/workflow/timeliness.ts does on today.
  * - funding: allocations and disbursements of the plan by source, summed over the subtree of the
  *   recipient unit's ancestors (the plan's scope when there is no recipient), whatever their dates.
- * - indicators (progress_indicator): the values a commune recorded for the indicators of the commune
- *   set in its assessments of the plan year (the same rows as criteria met); above the commune, the
- *   xã that recorded a value and that met it (phường and thị trấn left out, as in the xã average).
+ * - indicators (progress_indicator, districts and the province): per indicator of the commune set,
+ *   the xã that recorded a value for it in their assessments of the plan year (the same rows as
+ *   criteria met) and that met it (phường and thị trấn left out, as in the xã average).
  */
 import type { EntityManager } from "typeorm";
 import {
@@ -342,86 +342,68 @@ const INDICATOR_COLUMNS = [
   "indicator_id",
   "parent_id",
   "depth",
-  "met",
-  "value",
   "xa_assessed",
   "xa_met",
   "computed_at",
 ];
 
 /**
- * A commune's indicator values (progress_indicator rows of depth 2) are a copy of the values of its
- * assessments of the plan year of the commune set's criteria, one row per indicator given a value;
- * a xã counts itself once (assessed) and once more when the value says met. At national scale that
- * is some 415,000 rows (10,400 communes, 40 indicators each). Deleting and writing them all again
- * cost about 1.7 s + 4.9 s of each full rebuild on the benchmark machine (under load), and as many
- * row changes for the redo log and the replicas; these two statements write only what differs from
- * the table instead: the rows whose value is gone (value deleted, commune closed or out of scope,
- * criterion no longer in the set), then the rows that are new or changed. With nothing changed they
- * read each row once (every join by a primary or unique key; 2.8 s + 2.1 s there) and write nothing;
- * `computed_at` is when a row last changed. The units drive the join (STRAIGHT_JOIN): starting from
- * the criteria, the optimizer read every commune's assessments once per plan of the batch (18 s).
+ * The district rows of progress_indicator, summed straight from the communes' values: for each
+ * indicator of the commune set, the xã of the district (in the plan, valid on its as-of date) whose
+ * assessment of the plan year (whatever its stage, as criteria met are counted) holds a value for
+ * it, and those whose value says met; phường and thị trấn are left out, as in the xã average. Only
+ * indicators at least one xã gave a value for get a row.
+ *
+ * A commune's own values are not copied into the table: they are its records, which the dashboard
+ * reads as they are (progress.loaders.ts). Copying them meant some 455,000 rows at national scale
+ * (10,400 communes, 44 indicators), 5 s of every full rebuild to write or compare; summing them
+ * reads the values through a covering index (ix_indicator_value_met) in 0.7 s.
  */
-function communeIndicatorsSql(s: RollupScope): string[] {
-  const ids = idList(s.plans.map((p) => p.planId));
+function districtIndicatorsSql(s: RollupScope): string {
   const pp = plansTable(s.plans);
-  const only = (col: string) => (s.only ? `AND ${col} IN (${idList(s.only)})` : "");
-  const xa = "u.type = 'xa'";
-  const xaMet = `${xa} AND iv.met IS TRUE`;
-  const stale = `DELETE pi FROM progress_indicator pi
-    JOIN ${pp} pp ON pp.plan_id = pi.plan_id
-    LEFT JOIN admin_unit u ON u.id = pi.unit_id AND u.depth = 2 AND ${inPlan(s)}
-    LEFT JOIN indicator i ON i.id = pi.indicator_id
-    LEFT JOIN criterion c ON c.id = i.criterion_id AND c.set_id = pp.set2
-    LEFT JOIN assessment a ON a.unit_id = u.id AND a.criterion_id = c.id AND a.year = pp.year
-    LEFT JOIN assessment_indicator iv ON iv.assessment_id = a.id AND iv.indicator_id = pi.indicator_id
-    WHERE pi.plan_id IN (${ids}) AND pi.depth = 2 ${only("pi.unit_id")} AND iv.id IS NULL`;
-  const upsert = `INSERT INTO progress_indicator (${INDICATOR_COLUMNS.join(", ")})
-    SELECT STRAIGHT_JOIN pp.plan_id, u.id, iv.indicator_id, u.parent_id, u.depth, iv.met, iv.value, ${xa}, ${xaMet},
-      CURRENT_TIMESTAMP(3)
-    FROM admin_unit u JOIN ${pp} pp ON ${inPlan(s)}
-    JOIN assessment a ON a.unit_id = u.id AND a.year = pp.year
-    JOIN criterion c ON c.id = a.criterion_id AND c.set_id = pp.set2
-    JOIN assessment_indicator iv ON iv.assessment_id = a.id
-    LEFT JOIN progress_indicator o ON o.plan_id = pp.plan_id AND o.unit_id = u.id AND o.indicator_id = iv.indicator_id
-    WHERE u.depth = 2 ${only("u.id")}
-      AND NOT (o.parent_id <=> u.parent_id AND o.met <=> iv.met AND o.value <=> iv.value
-        AND o.xa_assessed <=> (${xa}) AND o.xa_met <=> (${xaMet}))
-    ON DUPLICATE KEY UPDATE ${INDICATOR_COLUMNS.slice(3)
-      .map((c) => `${c} = VALUES(${c})`)
-      .join(", ")}`;
-  return [stale, upsert];
+  return `INSERT INTO progress_indicator (${INDICATOR_COLUMNS.join(", ")})
+    SELECT pp.plan_id, u.id, ch.indicator_id, u.parent_id, u.depth, ch.xa_assessed, ch.xa_met, CURRENT_TIMESTAMP(3)
+    FROM (SELECT pp.plan_id, u.parent_id, iv.indicator_id,
+          SUM(u.type = 'xa') AS xa_assessed, SUM(u.type = 'xa' AND iv.met IS TRUE) AS xa_met
+        FROM admin_unit u JOIN ${pp} pp ON ${inPlan(s)}
+        JOIN assessment a ON a.unit_id = u.id AND a.year = pp.year
+        JOIN criterion c ON c.id = a.criterion_id AND c.set_id = pp.set2
+        JOIN assessment_indicator iv FORCE INDEX (ix_indicator_value_met) ON iv.assessment_id = a.id
+        WHERE u.depth = 2 ${s.only ? `AND u.parent_id IN (${idList(s.only)})` : ""}
+        GROUP BY pp.plan_id, u.parent_id, iv.indicator_id HAVING SUM(u.type = 'xa') > 0) ch
+    JOIN admin_unit u ON u.id = ch.parent_id
+    JOIN ${pp} pp ON pp.plan_id = ch.plan_id AND ${inPlan(s)}
+    WHERE u.depth = 1`;
 }
 
 /**
- * The indicator rows of districts (depth 1) or the province (depth 0): the sums of their
- * children's rows, one row per indicator at least one xã below gave a value for. Run after the
- * level's rows (of `only`'s units) were deleted, deepest level first.
+ * The province rows of progress_indicator: the sums of its districts' rows (read from the index
+ * alone), one row per indicator at least one xã below gave a value for.
  */
-function indicatorSumsSql(depth: 0 | 1, s: RollupScope): string {
+function provinceIndicatorsSql(s: RollupScope): string {
   return `INSERT INTO progress_indicator (${INDICATOR_COLUMNS.join(", ")})
-    SELECT pp.plan_id, u.id, ch.indicator_id, u.parent_id, u.depth, NULL, NULL, ch.xa_assessed, ch.xa_met, CURRENT_TIMESTAMP(3)
+    SELECT pp.plan_id, u.id, ch.indicator_id, u.parent_id, u.depth, ch.xa_assessed, ch.xa_met, CURRENT_TIMESTAMP(3)
     FROM (SELECT plan_id, parent_id, indicator_id, SUM(xa_assessed) AS xa_assessed, SUM(xa_met) AS xa_met
         FROM progress_indicator FORCE INDEX (ix_progress_indicator_parent)
-        WHERE plan_id IN (${idList(s.plans.map((p) => p.planId))}) AND depth = ${depth + 1}
+        WHERE plan_id IN (${idList(s.plans.map((p) => p.planId))}) AND depth = 1
           ${s.only ? `AND parent_id IN (${idList(s.only)})` : ""}
         GROUP BY plan_id, parent_id, indicator_id HAVING SUM(xa_assessed) > 0) ch
     JOIN admin_unit u ON u.id = ch.parent_id
     JOIN ${plansTable(s.plans)} pp ON pp.plan_id = ch.plan_id AND ${inPlan(s)}
-    WHERE u.depth = ${depth}`;
+    WHERE u.depth = 0`;
 }
 
 /**
- * The batch's indicator rows (progress_indicator), of every unit or of `only`'s: the communes'
- * (brought up to date in place), then the districts' and the province's (deleted and summed again).
+ * The batch's indicator rows (progress_indicator), of every unit or of `only`'s: deleted, then the
+ * districts' summed from the communes' values and the province's from the districts'.
  */
 async function rollUpIndicators(m: EntityManager, s: RollupScope): Promise<void> {
-  for (const sql of communeIndicatorsSql(s)) await m.query(sql);
   await m.query(
-    `DELETE FROM progress_indicator WHERE plan_id IN (${idList(s.plans.map((p) => p.planId))}) AND depth < 2
+    `DELETE FROM progress_indicator WHERE plan_id IN (${idList(s.plans.map((p) => p.planId))})
      ${s.only ? `AND unit_id IN (${idList(s.only)})` : ""}`,
   );
-  for (const depth of [1, 0] as const) await m.query(indicatorSumsSql(depth, s));
+  await m.query(districtIndicatorsSql(s));
+  await m.query(provinceIndicatorsSql(s));
 }
 
 /**
