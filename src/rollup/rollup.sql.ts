@@ -357,13 +357,15 @@ const INDICATOR_COLUMNS = [
  * A commune's own values are not copied into the table: they are its records, which the dashboard
  * reads as they are (progress.loaders.ts). Copying them meant some 455,000 rows at national scale
  * (10,400 communes, 44 indicators), 5 s of every full rebuild to write or compare; summing them
- * reads the values through a covering index (ix_indicator_value_met) in 0.7 s.
+ * reads the values through a covering index (ix_indicator_value_met) in 0.6 s. The communes drive
+ * the join (STRAIGHT_JOIN): left to itself, the optimizer started from the criteria and read every
+ * assessment of the year once per plan of the batch (13 s for 63 plans).
  */
 function districtIndicatorsSql(s: RollupScope): string {
   const pp = plansTable(s.plans);
   return `INSERT INTO progress_indicator (${INDICATOR_COLUMNS.join(", ")})
     SELECT pp.plan_id, u.id, ch.indicator_id, u.parent_id, u.depth, ch.xa_assessed, ch.xa_met, CURRENT_TIMESTAMP(3)
-    FROM (SELECT pp.plan_id, u.parent_id, iv.indicator_id,
+    FROM (SELECT STRAIGHT_JOIN pp.plan_id, u.parent_id, iv.indicator_id,
           SUM(u.type = 'xa') AS xa_assessed, SUM(u.type = 'xa' AND iv.met IS TRUE) AS xa_met
         FROM admin_unit u JOIN ${pp} pp ON ${inPlan(s)}
         JOIN assessment a ON a.unit_id = u.id AND a.year = pp.year
