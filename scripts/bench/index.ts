@@ -42,4 +42,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-void main();
+if (require.main === module) void main();

@@ -9,6 +9,7 @@
  * drilled down to its communes; and the same figures recounted live with GROUP BY, for the ratio.
  */
 import "reflect-metadata";
+import os from "node:os";
 import { randomBytes } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { issueTokens } from "../../src/auth/session";
@@ -24,7 +25,7 @@ import { toGlobalId } from "../../src/shared/ids";
 import { startPrivateMariaDb } from "../../test/helpers/private-mariadb";
 import { load } from "./load";
 import { cpuMsOf, freePort, spawnNode } from "./processes";
-import { machineLine, median, quantile, writeSection } from "./report";
+import { type BenchSection, machineLine, median, quantile, runAsScript } from "./report";
 
 const P = 63;
 const D = 693; // 63 × 11: district i lies in province 1 + (i - 1) % 63
@@ -242,7 +243,9 @@ async function measureDashboard(
   }
 }
 
-async function main(): Promise<void> {
+/** The whole benchmark; null when BENCH_ROLLUP_ONLY=rebuild (generation and rebuild only). */
+async function main(): Promise<BenchSection | null> {
+  const loadAtStart = os.loadavg()[0];
   const name = `ntm_bench_rollup_${randomBytes(3).toString("hex")}`;
   const external = process.env.BENCH_ROLLUP_DATABASE_URL;
   process.stdout.write(external ? `using ${external}\n` : "starting a MariaDB server of its own…\n");
@@ -298,7 +301,7 @@ async function main(): Promise<void> {
     const [, rebuild2Ms] = await timed(() => rebuildAllPlans(deps));
     log(`full rebuild: ${ms(rebuildMs)}, again: ${ms(rebuild2Ms)}`);
     // BENCH_ROLLUP_ONLY=rebuild: generation and the full rebuild only (no section written).
-    if (process.env.BENCH_ROLLUP_ONLY === "rebuild") return;
+    if (process.env.BENCH_ROLLUP_ONLY === "rebuild") return null;
 
     // 2. Freshness under a steady stream of changes (about 20 a second, across provinces).
     const worker = await startRollupService(deps, { config, schedule: false, concurrency: 4 });
@@ -423,7 +426,7 @@ async function main(): Promise<void> {
     const goal = (ok: boolean) => (ok ? "met" : "**not met**");
     const lat = (l: Latency) => `p50 ${ms(l.p50)}, p99 ${ms(l.p99)}`;
     const x = (n: number) => `${n >= 10 ? n.toFixed(0) : n.toFixed(1)}x`;
-    writeSection({
+    return {
       name: "rollup",
       markdown: [
         "## Progress roll-up (`npm run bench:rollup`)",
@@ -450,10 +453,10 @@ async function main(): Promise<void> {
         `| ratio live recount / dashboard read, one at a time on both sides (p50) | ${x(ratioNat)} national, ${x(ratioProv)} province | ≥ 20x | ${goal(ratioNat >= 20 && ratioProv >= 20)} |`,
         `| ratio as measured before: recount alone / dashboard p50 under 16 connections | ${x(loadedNat)} national, ${x(loadedProv)} province | | |`,
         "",
-        "The machine was shared with other jobs during this run; the figures vary with its load. The ratio compares like with like (one request at a time, p50); the recount is timed on the SQL alone (no HTTP, no authentication), so it still favours the recount. The earlier form of the ratio (last row) sets an unloaded recount against a dashboard answering 16 clients at once, where queueing dominates.",
+        `Load average (1 min) at start and end: ${loadAtStart.toFixed(1)} and ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores${Math.max(loadAtStart, os.loadavg()[0]) > 1.5 ? " (other work shared the machine: the figures vary with its load)" : ""}. The benchmark itself (autocannon), the API and MariaDB share those cores. The ratio compares like with like (one request at a time, p50); the recount is timed on the SQL alone (no HTTP, no authentication), so it still favours the recount. The earlier form of the ratio (last row) sets an unloaded recount against a dashboard answering 16 clients at once, where queueing dominates.`,
         "",
       ].join("\n"),
-    });
+    };
   } finally {
     // The queues' keys live under this run's own prefix: remove them all.
     for (let cursor = "0"; ;) {
@@ -471,7 +474,21 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+/** `npm run bench` runs this section with the others (scripts/bench/index.ts). */
+export async function run(): Promise<BenchSection> {
+  const section = await main();
+  if (!section) throw new Error("BENCH_ROLLUP_ONLY=rebuild writes no section");
+  return section;
+}
+
+if (require.main === module) {
+  if (process.env.BENCH_ROLLUP_ONLY === "rebuild")
+    main().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  else runAsScript(run);
+}
