@@ -36,6 +36,21 @@ const DIST0 = 1_000;
 const COMM0 = 10_000;
 const VILL0 = 100_000;
 
+/**
+ * Waits (at most a minute) until InnoDB has flushed most dirty pages and purged the undo history
+ * the generation left, so the rebuild is timed as it runs on a settled server.
+ */
+async function innodbSettled(ds: DataSource): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    const [r] = (await ds.query(
+      `SELECT (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY') AS dirty,
+         (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'INNODB_HISTORY_LIST_LENGTH') AS history`,
+    )) as Array<{ dirty: string | null; history: string | null }>;
+    if (Number(r.dirty ?? 0) < 2000 && Number(r.history ?? 0) < 1000) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t = process.hrtime.bigint();
   const r = await fn();
@@ -296,10 +311,16 @@ async function main(): Promise<BenchSection | null> {
     );
     const deps = { ds, clock: systemClock, timeZone: config.timeZone };
 
-    // 1. Full rebuild (every plan, every table), twice: the first right after the generation.
-    const [, rebuildMs] = await timed(() => rebuildAllPlans(deps));
-    const [, rebuild2Ms] = await timed(() => rebuildAllPlans(deps));
-    log(`full rebuild: ${ms(rebuildMs)}, again: ${ms(rebuild2Ms)}`);
+    // 1. Full rebuild (every plan, every table): once right after the generation, then three times
+    // once InnoDB has written out what the generation left (as the nightly rebuild finds it).
+    const [, firstRebuildMs] = await timed(() => rebuildAllPlans(deps));
+    await innodbSettled(ds);
+    const settledRuns: number[] = [];
+    for (let i = 0; i < 3; i++) settledRuns.push((await timed(() => rebuildAllPlans(deps)))[1]);
+    const rebuildMs = median(settledRuns);
+    log(
+      `full rebuild: right after the generation ${ms(firstRebuildMs)}; settled ${settledRuns.map(ms).join(", ")} (median ${ms(rebuildMs)})`,
+    );
     // BENCH_ROLLUP_ONLY=rebuild: generation and the full rebuild only (no section written).
     if (process.env.BENCH_ROLLUP_ONLY === "rebuild") return null;
 
@@ -417,11 +438,14 @@ async function main(): Promise<BenchSection | null> {
     const liveProv = median(await recount("AND u.path LIKE '/1/%'", 10));
     log(`live recount, national: p50 ${ms(liveNat)}; one province: p50 ${ms(liveProv)}`);
     // Like for like: one request at a time on both sides (the recount without HTTP, which favours it).
-    const ratioNat = liveNat / cached.nationalSerial.p50;
-    const ratioProv = liveProv / cached.provinceSerial.p50;
+    // One connection, one request at a time: the mean latency is 1 / (requests per second), client
+    // included (autocannon's percentiles are whole milliseconds, 0 for these reads).
+    const serialMs = (l: Latency) => 1000 / l.rps;
+    const ratioNat = liveNat / serialMs(cached.nationalSerial);
+    const ratioProv = liveProv / serialMs(cached.provinceSerial);
     // As measured before: the recount alone against the dashboard's p50 under 16 connections.
-    const loadedNat = liveNat / cached.national.p50;
-    const loadedProv = liveProv / cached.province.p50;
+    const loadedNat = liveNat / ((16 * 1000) / cached.national.rps);
+    const loadedProv = liveProv / ((16 * 1000) / cached.province.rps);
 
     const goal = (ok: boolean) => (ok ? "met" : "**not met**");
     const lat = (l: Latency) => `p50 ${ms(l.p50)}, p99 ${ms(l.p99)}`;
@@ -441,7 +465,7 @@ async function main(): Promise<BenchSection | null> {
         "",
         "| measure | result | goal | |",
         "|---|---|---|---|",
-        `| full rebuild of every plan (all levels, all tables) | ${ms(rebuildMs)} (again: ${ms(rebuild2Ms)}) | ≤ 3 s | ${goal(rebuildMs <= 3000)} |`,
+        `| full rebuild of every plan (all levels, all tables), median of 3 on a settled server | ${ms(rebuildMs)} (runs ${settledRuns.map(ms).join(", ")}; right after the generation ${ms(firstRebuildMs)}) | ≤ 3 s | ${goal(rebuildMs <= 3000)} |`,
         `| freshness, commit → province row rewritten, ~20 changes/s (${fresh.length} changes${stale ? `, ${stale} never reflected` : ""}) | p50 ${ms(quantile(fresh, 0.5))}, p99 ${ms(quantile(fresh, 0.99))} | p99 ≤ 2 s | ${goal(stale === 0 && quantile(fresh, 0.99) <= 2000)} |`,
         `| dashboard, national view (63 provinces), HTTP, 16 connections | ${lat(cached.national)}, ${Math.round(cached.national.rps)} req/s | p99 ≤ 40 ms | ${goal(cached.national.p99 <= 40)} |`,
         `| dashboard, one province with districts and communes, 16 connections | ${lat(cached.province)}, ${Math.round(cached.province.rps)} req/s | p99 ≤ 15 ms | ${goal(cached.province.p99 <= 15)} |`,
@@ -450,8 +474,8 @@ async function main(): Promise<BenchSection | null> {
         `| dashboard, one request at a time (1 connection), cache: national / province | ${lat(cached.nationalSerial)} / ${lat(cached.provinceSerial)} | | |`,
         `| same, no cache: national / province | ${lat(uncached.nationalSerial)} / ${lat(uncached.provinceSerial)} | | |`,
         `| live GROUP BY recount (SQL only, one at a time), national / one province | ${ms(liveNat)} / ${ms(liveProv)} | | |`,
-        `| ratio live recount / dashboard read, one at a time on both sides (p50) | ${x(ratioNat)} national, ${x(ratioProv)} province | ≥ 20x | ${goal(ratioNat >= 20 && ratioProv >= 20)} |`,
-        `| ratio as measured before: recount alone / dashboard p50 under 16 connections | ${x(loadedNat)} national, ${x(loadedProv)} province | | |`,
+        `| ratio live recount (p50) / dashboard read (mean: 1 / req/s), one at a time on both sides | ${x(ratioNat)} national, ${x(ratioProv)} province | ≥ 20x | ${goal(ratioNat >= 20 && ratioProv >= 20)} |`,
+        `| ratio as measured before: recount alone / dashboard mean latency under 16 connections (16 / req/s) | ${x(loadedNat)} national, ${x(loadedProv)} province | | |`,
         "",
         `Load average (1 min) at start and end: ${loadAtStart.toFixed(1)} and ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores${Math.max(loadAtStart, os.loadavg()[0]) > 1.5 ? " (other work shared the machine: the figures vary with its load)" : ""}. The benchmark itself (autocannon), the API and MariaDB share those cores. The ratio compares like with like (one request at a time, p50); the recount is timed on the SQL alone (no HTTP, no authentication), so it still favours the recount. The earlier form of the ratio (last row) sets an unloaded recount against a dashboard answering 16 clients at once, where queueing dominates.`,
         "",
