@@ -6,8 +6,15 @@ import type { DataSource, EntityManager } from "typeorm";
 import { CalendarDay } from "../calendar/calendar-day.entity";
 import type { CalendarExceptions } from "../calendar/working-days";
 import { type Clock, localDate } from "../shared/clock";
-import { withPlanLocks } from "./rollup-lock";
-import { loadRollupParamsOf, rebuildPlans, rollUpUnits as rollUpUnitsSql, writeSnapshot } from "./rollup.sql";
+import { alongside, withPlanLocks } from "./rollup-lock";
+import {
+  loadRollupParamsOf,
+  rebuildIndicatorsAndFunding,
+  rebuildPlans,
+  rebuildUnitFigures,
+  rollUpUnits as rollUpUnitsSql,
+  writeSnapshot,
+} from "./rollup.sql";
 
 export interface RollupDeps {
   ds: DataSource;
@@ -47,8 +54,9 @@ export async function rebuildPlanProgress(
 export const REBUILD_BATCH = 100;
 
 /**
- * Rebuilds every plan (the scheduled job): batches of REBUILD_BATCH plans, each batch in one
- * transaction with a handful of statements whatever its size (not a handful per plan).
+ * Rebuilds every plan (the scheduled job): batches of REBUILD_BATCH plans, each batch under its
+ * plans' locks with a handful of statements whatever its size (not a handful per plan), in two
+ * transactions on two connections at once (units and tasks; indicators and funding).
  */
 export async function rebuildAllPlans(deps: RollupDeps): Promise<number[]> {
   const today = todayOf(deps);
@@ -60,7 +68,13 @@ export async function rebuildAllPlans(deps: RollupDeps): Promise<number[]> {
     const batch = ids.slice(i, i + REBUILD_BATCH);
     await withPlanLocks(deps.ds, batch, async (m) => {
       const plans = await loadRollupParamsOf(m, batch, today, await calendarOf(m));
-      await rebuildPlans(m, plans);
+      if (plans.length === 0) return;
+      // Units and tasks on this connection, indicators and funding on a second one at the same time.
+      await alongside(
+        deps.ds,
+        (side) => rebuildIndicatorsAndFunding(side, plans),
+        () => rebuildUnitFigures(m, plans),
+      );
       done.push(...plans.map((p) => p.planId));
     });
   }
