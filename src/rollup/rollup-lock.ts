@@ -58,33 +58,3 @@ export async function withPlanLocks<T>(
     await runner.release();
   }
 }
-
-/**
- * Runs `side` in a READ COMMITTED transaction of a second connection while `main` runs on the
- * caller's, for a roll-up whose parts write different tables (the full rebuild: units and tasks on
- * one, indicators and funding on the other), so MariaDB works on both at once on two cores. Call
- * it inside `withPlanLocks`: the caller's plan locks cover both connections' writes (no other
- * roll-up of those plans can start until the caller commits). The side commits once both parts
- * succeeded, just before the caller's transaction; if either fails, the side rolls back and the
- * error propagates (the caller's transaction then rolls back too).
- */
-export async function alongside<T>(
-  ds: DataSource,
-  side: (m: EntityManager) => Promise<void>,
-  main: () => Promise<T>,
-): Promise<T> {
-  const runner = ds.createQueryRunner("master");
-  await runner.connect();
-  try {
-    await runner.startTransaction("READ COMMITTED");
-    const [s, m] = await Promise.allSettled([side(runner.manager), main()]);
-    if (s.status === "rejected" || m.status === "rejected") {
-      await runner.rollbackTransaction().catch(() => undefined);
-      throw s.status === "rejected" ? s.reason : (m as PromiseRejectedResult).reason;
-    }
-    await runner.commitTransaction();
-    return m.value;
-  } finally {
-    await runner.release();
-  }
-}

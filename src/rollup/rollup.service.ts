@@ -6,15 +6,8 @@ import type { DataSource, EntityManager } from "typeorm";
 import { CalendarDay } from "../calendar/calendar-day.entity";
 import type { CalendarExceptions } from "../calendar/working-days";
 import { type Clock, localDate } from "../shared/clock";
-import { alongside, withPlanLocks } from "./rollup-lock";
-import {
-  loadRollupParamsOf,
-  rebuildIndicatorsAndFunding,
-  rebuildPlans,
-  rebuildUnitFigures,
-  rollUpUnits as rollUpUnitsSql,
-  writeSnapshot,
-} from "./rollup.sql";
+import { withPlanLocks } from "./rollup-lock";
+import { loadRollupParamsOf, rebuildPlans, rollUpUnits as rollUpUnitsSql, writeSnapshot } from "./rollup.sql";
 
 export interface RollupDeps {
   ds: DataSource;
@@ -50,13 +43,16 @@ export async function rebuildPlanProgress(
   });
 }
 
-/** Plans rebuilt together, in one transaction: one set-based statement per level for all of them. */
+/** Plans rebuilt together: one set-based statement per level for all of them. */
 export const REBUILD_BATCH = 100;
 
+/** Connections (transactions) a batch is split between, rebuilt at the same time. */
+export const REBUILD_CONNECTIONS = 2;
+
 /**
- * Rebuilds every plan (the scheduled job): batches of REBUILD_BATCH plans, each batch under its
- * plans' locks with a handful of statements whatever its size (not a handful per plan), in two
- * transactions on two connections at once (units and tasks; indicators and funding).
+ * Rebuilds every plan (the scheduled job): batches of REBUILD_BATCH plans, each batch split between
+ * REBUILD_CONNECTIONS transactions that run at once, each under its plans' locks with a handful of
+ * statements whatever its size (not a handful per plan).
  */
 export async function rebuildAllPlans(deps: RollupDeps): Promise<number[]> {
   const today = todayOf(deps);
@@ -66,19 +62,23 @@ export async function rebuildAllPlans(deps: RollupDeps): Promise<number[]> {
   const done: number[] = [];
   for (let i = 0; i < ids.length; i += REBUILD_BATCH) {
     const batch = ids.slice(i, i + REBUILD_BATCH);
-    await withPlanLocks(deps.ds, batch, async (m) => {
-      const plans = await loadRollupParamsOf(m, batch, today, await calendarOf(m));
-      if (plans.length === 0) return;
-      // Units and tasks on this connection, indicators and funding on a second one at the same time.
-      await alongside(
-        deps.ds,
-        (side) => rebuildIndicatorsAndFunding(side, plans),
-        () => rebuildUnitFigures(m, plans),
-      );
-      done.push(...plans.map((p) => p.planId));
-    });
+    // Plans are independent: the batch is split between REBUILD_CONNECTIONS connections, each a
+    // transaction of its own under its plans' locks, so MariaDB works on every core at once.
+    const parts = Array.from({ length: REBUILD_CONNECTIONS }, (_, k) =>
+      batch.filter((_id, j) => j % REBUILD_CONNECTIONS === k),
+    ).filter((part) => part.length > 0);
+    await Promise.all(
+      parts.map((part) =>
+        withPlanLocks(deps.ds, part, async (m) => {
+          const plans = await loadRollupParamsOf(m, part, today, await calendarOf(m));
+          if (plans.length === 0) return;
+          await rebuildPlans(m, plans);
+          done.push(...plans.map((p) => p.planId));
+        }),
+      ),
+    );
   }
-  return done;
+  return done.sort((a, b) => a - b);
 }
 
 /** Today's snapshot of every plan (idempotent: a second run the same day overwrites it). */

@@ -486,7 +486,7 @@ export async function rebuildPlans(m: EntityManager, plans: readonly RollupParam
  * The part of a full rebuild that writes progress_unit and progress_org (and bumps the plans'
  * versions): it reads the assignments once into a temporary table of its connection.
  */
-export async function rebuildUnitFigures(m: EntityManager, plans: readonly RollupParams[]): Promise<void> {
+async function rebuildUnitFigures(m: EntityManager, plans: readonly RollupParams[]): Promise<void> {
   for (const batch of byScopeDepth(plans)) {
     const s: RollupScope = { plans: batch, only: null };
     const ids = idList(batch.map((p) => p.planId));
@@ -504,14 +504,10 @@ export async function rebuildUnitFigures(m: EntityManager, plans: readonly Rollu
 }
 
 /**
- * The part of a full rebuild that writes progress_indicator and progress_funding: it reads
- * neither progress_unit nor the temporary table, so it may run on a connection of its own
- * (rollup-lock.ts `alongside`).
+ * The part of a full rebuild that writes progress_indicator and progress_funding (it reads
+ * neither progress_unit nor the temporary table).
  */
-export async function rebuildIndicatorsAndFunding(
-  m: EntityManager,
-  plans: readonly RollupParams[],
-): Promise<void> {
+async function rebuildIndicatorsAndFunding(m: EntityManager, plans: readonly RollupParams[]): Promise<void> {
   for (const batch of byScopeDepth(plans)) {
     const s: RollupScope = { plans: batch, only: null };
     const ids = idList(batch.map((p) => p.planId));
