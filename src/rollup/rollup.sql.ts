@@ -478,15 +478,6 @@ function disbursedSql(s: RollupScope): string {
  * transaction's single connection).
  */
 export async function rebuildPlans(m: EntityManager, plans: readonly RollupParams[]): Promise<void> {
-  await rebuildUnitFigures(m, plans);
-  await rebuildIndicatorsAndFunding(m, plans);
-}
-
-/**
- * The part of a full rebuild that writes progress_unit and progress_org (and bumps the plans'
- * versions): it reads the assignments once into a temporary table of its connection.
- */
-async function rebuildUnitFigures(m: EntityManager, plans: readonly RollupParams[]): Promise<void> {
   for (const batch of byScopeDepth(plans)) {
     const s: RollupScope = { plans: batch, only: null };
     const ids = idList(batch.map((p) => p.planId));
@@ -496,25 +487,14 @@ async function rebuildUnitFigures(m: EntityManager, plans: readonly RollupParams
     // level is upserted, deepest first.
     await m.query(staleUnitsSql(s));
     for (const depth of [3, 2, 1, 0]) await m.query(levelSql(depth, s));
+    await rollUpIndicators(m, s);
     await m.query(`DELETE FROM progress_org WHERE plan_id IN (${ids})`);
     await m.query(orgSql(s));
     await m.query(`DROP TEMPORARY TABLE IF EXISTS ${ORG_TASKS}`);
-    await bumpVersions(m, batch);
-  }
-}
-
-/**
- * The part of a full rebuild that writes progress_indicator and progress_funding (it reads
- * neither progress_unit nor the temporary table).
- */
-async function rebuildIndicatorsAndFunding(m: EntityManager, plans: readonly RollupParams[]): Promise<void> {
-  for (const batch of byScopeDepth(plans)) {
-    const s: RollupScope = { plans: batch, only: null };
-    const ids = idList(batch.map((p) => p.planId));
-    await rollUpIndicators(m, s);
     await m.query(`DELETE FROM progress_funding WHERE plan_id IN (${ids})`);
     await m.query(fundingSql(s));
     await m.query(disbursedSql(s));
+    await bumpVersions(m, batch);
   }
 }
 
