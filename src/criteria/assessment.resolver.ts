@@ -19,6 +19,7 @@ import { loadRequired } from "../shared/loaders";
 import { Connection, ConnectionArgs, paginate, selects, type SortSpec } from "../shared/pagination";
 import { Unit } from "../units/unit.entity";
 import { unitById } from "../units/unit.loaders";
+import { unitIdInSubtree } from "../units/unit.queries";
 import { Assessment } from "./assessment.entity";
 import { AssessmentFilter, RecognitionFilter } from "./criteria.inputs";
 import { assessmentById, assessmentsByUnit, recognitionById, recognitionsByUnit } from "./criteria.loaders";
@@ -49,9 +50,6 @@ const RECOGNITION_SORT: SortSpec<Recognition> = {
   ],
 };
 
-const SUBTREE = (col: string, param: string) =>
-  `${col} IN (SELECT d.id FROM admin_unit d WHERE d.path LIKE CONCAT((SELECT w.path FROM admin_unit w WHERE w.id = :${param}), '%'))`;
-
 @Authorized()
 @Resolver(() => Assessment)
 export class AssessmentResolver {
@@ -69,7 +67,9 @@ export class AssessmentResolver {
   ): Promise<AssessmentConnection> {
     const qb = ctx.ds.getRepository(Assessment).createQueryBuilder("a");
     if (filter?.unitId)
-      qb.andWhere(SUBTREE("a.unit_id", "unitId"), { unitId: decodeId("Unit", filter.unitId, "unitId") });
+      qb.andWhere(unitIdInSubtree("a.unit_id", "unitId"), {
+        unitId: decodeId("Unit", filter.unitId, "unitId"),
+      });
     if (filter?.year) qb.andWhere("a.year = :year", { year: filter.year });
     if (filter?.criterionId) {
       qb.andWhere("a.criterion_id = :cid", { cid: decodeId("Criterion", filter.criterionId, "criterionId") });
@@ -98,7 +98,9 @@ export class AssessmentResolver {
   ): Promise<RecognitionConnection> {
     const qb = ctx.ds.getRepository(Recognition).createQueryBuilder("r");
     if (filter?.unitId)
-      qb.andWhere(SUBTREE("r.unit_id", "unitId"), { unitId: decodeId("Unit", filter.unitId, "unitId") });
+      qb.andWhere(unitIdInSubtree("r.unit_id", "unitId"), {
+        unitId: decodeId("Unit", filter.unitId, "unitId"),
+      });
     if (filter?.levels && filter.levels.length > 0)
       qb.andWhere("r.level IN (:...levels)", { levels: filter.levels });
     if (filter?.standardYear) qb.andWhere("r.standard_year = :sy", { sy: filter.standardYear });

@@ -23,6 +23,7 @@ import { loadById, loadRequired } from "../shared/loaders";
 import { Connection, ConnectionArgs, paginate, selects, type SortSpec } from "../shared/pagination";
 import { Unit } from "../units/unit.entity";
 import { unitById } from "../units/unit.loaders";
+import { unitIdInSubtree } from "../units/unit.queries";
 import { recordDisbursement } from "./commands/record-disbursement.command";
 import { FundingAllocation } from "./funding-allocation.entity";
 import { FundingDisbursement } from "./funding-disbursement.entity";
@@ -104,10 +105,9 @@ export class FundingDisbursementResolver {
       .createQueryBuilder("d")
       .where("d.plan_id = :planId", { planId: plan.id });
     if (filter?.unitId)
-      qb.andWhere(
-        "d.recipient_unit_id IN (SELECT s.id FROM admin_unit s WHERE s.path LIKE CONCAT((SELECT w.path FROM admin_unit w WHERE w.id = :unitId), '%'))",
-        { unitId: decodeId("Unit", filter.unitId, "unitId") },
-      );
+      qb.andWhere(unitIdInSubtree("d.recipient_unit_id", "unitId"), {
+        unitId: decodeId("Unit", filter.unitId, "unitId"),
+      });
     if (filter?.source) qb.andWhere("d.source = :source", { source: filter.source });
     if (filter?.allocationId)
       qb.andWhere("d.allocation_id = :allocationId", {

@@ -9,6 +9,7 @@ import { Connection, ConnectionArgs, paginate, selects, type SortSpec } from "..
 import { escapeLike, foldDiacritics } from "../shared/text";
 import { Unit } from "../units/unit.entity";
 import { unitById } from "../units/unit.loaders";
+import { unitIdInSubtree } from "../units/unit.queries";
 import { Organization } from "./organization.entity";
 import { OrganizationFilter } from "./organization.inputs";
 import { organizationById, organizationsByUnit } from "./organization.loaders";
@@ -35,10 +36,9 @@ function organizationListQuery(
   if (filter.unitId)
     qb.andWhere("o.unit_id = :unitId", { unitId: decodeId("Unit", filter.unitId, "unitId") });
   if (filter.withinUnitId) {
-    qb.andWhere(
-      "o.unit_id IN (SELECT d.id FROM admin_unit d WHERE d.path LIKE CONCAT((SELECT w.path FROM admin_unit w WHERE w.id = :withinUnitId), '%'))",
-      { withinUnitId: decodeId("Unit", filter.withinUnitId, "withinUnitId") },
-    );
+    qb.andWhere(unitIdInSubtree("o.unit_id", "withinUnitId"), {
+      withinUnitId: decodeId("Unit", filter.withinUnitId, "withinUnitId"),
+    });
   }
   if (filter.search) {
     const q = `%${escapeLike(foldDiacritics(filter.search))}%`;

@@ -16,6 +16,14 @@ export const UNIT_SORT: SortSpec<Unit> = {
   ],
 };
 
+/**
+ * A condition: `column` (a unit id) names the unit whose id is the named parameter `param`, or a
+ * unit below it (its subtree, by path).
+ */
+export function unitIdInSubtree(column: string, param: string): string {
+  return `${column} IN (SELECT d.id FROM admin_unit d WHERE d.path LIKE CONCAT((SELECT w.path FROM admin_unit w WHERE w.id = :${param}), '%'))`;
+}
+
 /** The filtered list of units as a query builder (alias `u`), no order or limit yet. */
 export function unitListQuery(
   ds: DataSource,
