@@ -3,6 +3,7 @@
  * roll-up tables: the live ones, or the daily snapshot of `asOf` when a date is given. What the
  * dashboard shows and what the Excel export writes.
  */
+import { setInForceSql } from "../criteria/criteria-set.sql";
 import type { DataSource } from "typeorm";
 import { Plan } from "../plans/plan.entity";
 import { PlanTarget, TargetQuota } from "../plans/plan-target.entity";
@@ -73,11 +74,7 @@ export async function loadProgressReport(
   const [targets, criteria] = await Promise.all([
     ds.getRepository(PlanTarget).find({ where: { planId }, order: { ord: "ASC", id: "ASC" } }),
     ds.query(
-      `SELECT c.no, c.name FROM criterion c WHERE c.set_id = (
-         SELECT s.id FROM criteria_set s WHERE s.kind = 'commune' AND s.period_start_year <= ?
-           AND (s.period_end_year IS NULL OR s.period_end_year >= ?)
-         ORDER BY s.period_start_year DESC, s.id DESC LIMIT 1)
-       ORDER BY c.no`,
+      `SELECT c.no, c.name FROM criterion c WHERE c.set_id = ${setInForceSql("commune", "?")} ORDER BY c.no`,
       [plan.year, plan.year],
     ) as Promise<Array<{ no: number; name: string }>>,
   ]);

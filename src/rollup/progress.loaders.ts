@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
 import { readFromReplica } from "../db/replica";
+import { setInForceSql } from "../criteria/criteria-set.sql";
 import { Criterion, Indicator } from "../criteria/criterion.entity";
 import type { Context } from "../shared/context";
 import { ProgressFunding, ProgressIndicator, ProgressOrg, ProgressUnit } from "./progress.entity";
@@ -20,6 +21,13 @@ function splitKeys(keys: readonly string[]): Map<number, number[]> {
 }
 
 /** Rows of one column grouped per key; one SELECT per plan (in practice one). */
+/** Adds `value` to the list of `key` (made on first use). */
+function append<T>(groups: Map<string, T[]>, key: string, value: T): void {
+  const list = groups.get(key);
+  if (list) list.push(value);
+  else groups.set(key, [value]);
+}
+
 function groupedLoader<T extends object>(
   entity: new () => T,
   column: string,
@@ -40,7 +48,7 @@ function groupedLoader<T extends object>(
               .orderBy(order, "ASC")
               .getMany(),
           );
-          for (const r of rows) groups.set(keyOf(r), [...(groups.get(keyOf(r)) ?? []), r]);
+          for (const r of rows) append(groups, keyOf(r), r);
         }
         return keys.map((k) => groups.get(k) ?? []);
       },
@@ -119,7 +127,7 @@ export const progressIndicatorsByUnit = (ctx: Context) =>
             xaAssessed: r.xaAssessed,
             xaMet: r.xaMet,
           };
-          groups.set(k, [...(groups.get(k) ?? []), figures]);
+          append(groups, k, figures);
         }
       }
       return keys.map((k) => groups.get(k) ?? []);
@@ -146,11 +154,7 @@ export const communeIndicatorsByUnit = (ctx: Context) =>
              FROM plan p
              JOIN admin_unit u ON u.id IN (?) AND u.depth = 2
              JOIN assessment a ON a.unit_id = u.id AND a.year = p.year
-             JOIN criterion c ON c.id = a.criterion_id AND c.set_id = (
-               SELECT cs.id FROM criteria_set cs
-               WHERE cs.kind = 'commune' AND cs.period_start_year <= p.year
-                 AND (cs.period_end_year IS NULL OR cs.period_end_year >= p.year)
-               ORDER BY cs.period_start_year DESC, cs.id DESC LIMIT 1)
+             JOIN criterion c ON c.id = a.criterion_id AND c.set_id = ${setInForceSql("commune", "p.year")}
              JOIN assessment_indicator iv ON iv.assessment_id = a.id
              JOIN indicator i ON i.id = iv.indicator_id
              WHERE p.id = ?
@@ -167,7 +171,7 @@ export const communeIndicatorsByUnit = (ctx: Context) =>
             xaMet: Number(r.xa_met),
           };
           const k = progressKey(planId, Number(r.unit_id));
-          groups.set(k, [...(groups.get(k) ?? []), figures]);
+          append(groups, k, figures);
         }
       }
       return keys.map((k) => groups.get(k) ?? []);
