@@ -44,19 +44,17 @@ const d = (v: unknown): string | null =>
       ? v.toISOString().slice(0, 10)
       : String(v).slice(0, 10);
 
-/** Expected figures per unit id for `planId`, on `today` (a local date). */
-export async function referenceModel(
-  ds: DataSource,
-  planId: number,
-  today: string,
-): Promise<Map<number, ModelFigures>> {
+/**
+ * A plan's year and as-of date on `today`, the units of its roll-up (under its scope, valid on the
+ * as-of date) and the criteria set of a kind in force that year (the latest that covers it).
+ */
+async function planScope(ds: DataSource, planId: number, today: string) {
   const [plan] = await ds.query(
-    "SELECT p.year, p.scope_unit_id, u.path FROM plan p JOIN admin_unit u ON u.id = p.scope_unit_id WHERE p.id = ?",
+    "SELECT p.year, u.path FROM plan p JOIN admin_unit u ON u.id = p.scope_unit_id WHERE p.id = ?",
     [planId],
   );
   const year = Number(plan.year);
   const asOf = today < `${year}-12-31` ? today : `${year}-12-31`;
-  const start = `${year - 1}-12-31`;
   const units = (
     (await ds.query("SELECT id, parent_id, depth, type, path, valid_from, valid_to FROM admin_unit")) as U[]
   )
@@ -76,9 +74,20 @@ export async function referenceModel(
   const sets = (await ds.query(
     "SELECT id, kind, period_start_year s, period_end_year e FROM criteria_set ORDER BY period_start_year DESC, id DESC",
   )) as Array<{ id: number; kind: string; s: number; e: number | null }>;
-  const setOf = (kind: string) =>
+  const setOf = (kind: string): number | null =>
     sets.find((s) => s.kind === kind && Number(s.s) <= year && (s.e === null || Number(s.e) >= year))?.id ??
     null;
+  return { year, asOf, units, setOf };
+}
+
+/** Expected figures per unit id for `planId`, on `today` (a local date). */
+export async function referenceModel(
+  ds: DataSource,
+  planId: number,
+  today: string,
+): Promise<Map<number, ModelFigures>> {
+  const { year, asOf, units, setOf } = await planScope(ds, planId, today);
+  const start = `${year - 1}-12-31`;
   const setByDepth: Record<number, number | null> = {
     1: setOf("district"),
     2: setOf("commune"),
@@ -301,37 +310,12 @@ export async function referenceIndicators(
   planId: number,
   today: string,
 ): Promise<Map<number, ModelIndicator[]>> {
-  const [plan] = await ds.query(
-    "SELECT p.year, u.path FROM plan p JOIN admin_unit u ON u.id = p.scope_unit_id WHERE p.id = ?",
-    [planId],
-  );
-  const year = Number(plan.year);
-  const asOf = today < `${year}-12-31` ? today : `${year}-12-31`;
-  const units = (
-    (await ds.query("SELECT id, parent_id, depth, type, path, valid_from, valid_to FROM admin_unit")) as U[]
-  )
-    .map((u) => ({
-      ...u,
-      id: Number(u.id),
-      depth: Number(u.depth),
-      valid_from: d(u.valid_from),
-      valid_to: d(u.valid_to),
-    }))
-    .filter(
-      (u) =>
-        u.path.startsWith(plan.path) &&
-        u.depth <= 2 &&
-        (u.valid_from === null || u.valid_from <= asOf) &&
-        (u.valid_to === null || u.valid_to >= asOf),
-    );
-  const sets = (await ds.query(
-    "SELECT id, kind, period_start_year s, period_end_year e FROM criteria_set ORDER BY period_start_year DESC, id DESC",
-  )) as Array<{ id: number; kind: string; s: number; e: number | null }>;
-  const set = sets.find(
-    (s) => s.kind === "commune" && Number(s.s) <= year && (s.e === null || Number(s.e) >= year),
-  );
+  const scope = await planScope(ds, planId, today);
+  const { year } = scope;
+  const units = scope.units.filter((u) => u.depth <= 2);
+  const setId = scope.setOf("commune");
   const out = new Map<number, ModelIndicator[]>();
-  if (!set) return out;
+  if (setId === null) return out;
   const values = (await ds.query(
     `SELECT a.unit_id, a.year, iv.indicator_id, iv.met, iv.value, c.set_id
      FROM assessment_indicator iv JOIN assessment a ON a.id = iv.assessment_id JOIN criterion c ON c.id = a.criterion_id`,
@@ -354,7 +338,7 @@ export async function referenceIndicators(
     const isXa = u.type === "xa";
     const mine = values
       .filter(
-        (v) => Number(v.unit_id) === u.id && Number(v.year) === year && Number(v.set_id) === Number(set.id),
+        (v) => Number(v.unit_id) === u.id && Number(v.year) === year && Number(v.set_id) === Number(setId),
       )
       .map((v) => ({
         indicatorId: Number(v.indicator_id),
