@@ -2,7 +2,7 @@ import type { User } from "../../src/auth/user.entity";
 import { CriteriaSetKind } from "../../src/criteria/criteria.enums";
 import type { Criterion, Indicator } from "../../src/criteria/criterion.entity";
 import { OrganizationKind } from "../../src/organizations/organization.enums";
-import { toGlobalId } from "../../src/shared/ids";
+import { decodeId, toGlobalId } from "../../src/shared/ids";
 import { Role } from "../../src/shared/roles";
 import { makeOrg, makeTree, makeUser, type Tree } from "../factories";
 import { startTestApp, type TestApp } from "../helpers/server";
@@ -388,35 +388,27 @@ describe("criteria and recognition workflow", () => {
       viewerCan: { revoke: false },
     });
     await refused("coordinator", REVOKE, { ...revoke, version: 2 }, "ALREADY_REVOKED");
-    // The advanced recognition needed the NTM one: the same decision revoked it too, with its audit entry.
-    const [advancedAfter] = await app.db.ds.query(
-      "SELECT DATE_FORMAT(revoked_on, '%Y-%m-%d') AS revoked_on, revocation_decision_no, revocation_reason, version FROM recognition WHERE id = ?",
-      [Number(Buffer.from(overridden.recognition.id, "base64url").toString().split(":")[1])],
-    );
-    expect(advancedAfter).toEqual({
-      revoked_on: "2023-03-01",
-      revocation_decision_no: "77/QĐ-UBND",
-      revocation_reason: "Không duy trì được tiêu chí môi trường",
-      version: 2,
-    });
+    // The NTM recognition and the advanced one that needed it: both revoked by the same decision,
+    // each with its audit entry.
+    const ntmId = decodeId("Recognition", rec.recognition.id);
+    const advancedId = decodeId("Recognition", overridden.recognition.id);
+    for (const id of [ntmId, advancedId]) {
+      const [after] = await app.db.ds.query(
+        "SELECT DATE_FORMAT(revoked_on, '%Y-%m-%d') AS revoked_on, revocation_decision_no, revocation_reason, version FROM recognition WHERE id = ?",
+        [id],
+      );
+      expect(after).toEqual({
+        revoked_on: "2023-03-01",
+        revocation_decision_no: "77/QĐ-UBND",
+        revocation_reason: "Không duy trì được tiêu chí môi trường",
+        version: 2,
+      });
+    }
     const [{ n: audits }] = await app.db.ds.query(
       "SELECT COUNT(*) AS n FROM audit_entry WHERE action = 'recognition.revoke' AND object_type = 'Recognition' AND object_id IN (?, ?)",
-      [
-        Number(Buffer.from(rec.recognition.id, "base64url").toString().split(":")[1]),
-        Number(Buffer.from(overridden.recognition.id, "base64url").toString().split(":")[1]),
-      ],
+      [ntmId, advancedId],
     );
     expect(Number(audits)).toBe(2);
-    const [after] = await app.db.ds.query(
-      "SELECT DATE_FORMAT(revoked_on, '%Y-%m-%d') AS revoked_on, revocation_decision_no, revocation_reason, version FROM recognition WHERE id = ?",
-      [Number(Buffer.from(rec.recognition.id, "base64url").toString().split(":")[1])],
-    );
-    expect(after).toEqual({
-      revoked_on: "2023-03-01",
-      revocation_decision_no: "77/QĐ-UBND",
-      revocation_reason: "Không duy trì được tiêu chí môi trường",
-      version: 2,
-    });
     // Once revoked, the commune may be recognized again.
     const again2 = await call<{ recognition: RecognitionOut }>("coordinator", RECOGNIZE, {
       ...recognize,
