@@ -1,6 +1,7 @@
 import "reflect-metadata";
+import { type ValidationError, validateOrReject, type ValidatorOptions } from "class-validator";
 import type { GraphQLSchema } from "graphql";
-import { buildSchema, type PubSub } from "type-graphql";
+import { ArgumentValidationError, buildSchema, type PubSub } from "type-graphql";
 import { authChecker } from "../auth/auth-checker";
 import { AuthResolver, MeResolver, UserFieldsResolver } from "../auth/auth.resolver";
 import {
@@ -106,13 +107,37 @@ const NO_TOPICS: PubSub = {
   },
 };
 
+/** type-graphql's own defaults for class-validator (resolvers/validate-arg.js). */
+const VALIDATOR_OPTIONS: ValidatorOptions = { skipMissingProperties: true, forbidUnknownValues: false };
+
+const isObject = (v: unknown): v is object => v !== null && typeof v === "object";
+
+/**
+ * Validates a resolver's argument with class-validator exactly as type-graphql's `validate: true`
+ * does (objects and arrays of objects; its options; ArgumentValidationError), but with
+ * class-validator imported once: type-graphql's default `require`s it again on every validated
+ * argument, a module resolution (package.json lookups included) per request with arguments.
+ */
+export async function validateArgument(value: unknown): Promise<void> {
+  if (!isObject(value)) return;
+  try {
+    if (Array.isArray(value)) {
+      await Promise.all(value.filter(isObject).map((v) => validateOrReject(v, VALIDATOR_OPTIONS)));
+    } else {
+      await validateOrReject(value, VALIDATOR_OPTIONS);
+    }
+  } catch (err) {
+    throw new ArgumentValidationError(err as ValidationError[]);
+  }
+}
+
 let cached: Promise<GraphQLSchema> | null = null;
 
 /** Builds the schema once per process (type-graphql's metadata is global). */
 export function getSchema(): Promise<GraphQLSchema> {
   cached ??= buildSchema({
     resolvers: RESOLVERS,
-    validate: true,
+    validateFn: validateArgument,
     authChecker,
     emitSchemaFile: false,
     pubSub: NO_TOPICS,
