@@ -368,10 +368,12 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           requestId,
           (result.status ?? 200) === 200 ? { body: result.body.string, headers: [...result.headers] } : null,
         );
-      // A length rather than chunked framing: one buffer less to write per response.
-      outHeaders["content-length"] = Buffer.byteLength(result.body.string);
+      // Encoded once, its length sent rather than chunked framing (one buffer less to write);
+      // ending with the string would measure it and encode it again.
+      const bytes = Buffer.from(result.body.string, "utf8");
+      outHeaders["content-length"] = bytes.length;
       res.writeHead(result.status ?? 200, outHeaders);
-      res.end(result.body.string);
+      res.end(bytes);
     } else {
       if (settle) answers?.settle(requestId, null);
       res.writeHead(result.status ?? 200, outHeaders);
