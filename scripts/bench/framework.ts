@@ -17,7 +17,7 @@ import { freePort, spawnNode, type Child } from "./processes";
 import { type BenchSection, machineLine, median, runAsScript } from "./report";
 import { createBenchWorld, DEMO } from "./world";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
 const QUERIES = {
@@ -156,11 +156,18 @@ export async function run(): Promise<BenchSection> {
         "  average 5–10): the list 0.13x → 0.49x of (f) (rounds 0.25–0.58), and 0.07x → 0.45x (rounds",
         "  0.32–0.48); median server CPU per list request 4.4 ms → 1.6 ms and 3.7 ms → 0.59 ms, against",
         "  0.26–0.5 ms for (f). Against (f) in development mode, as measured before, ours was at 0.66x.",
-        "- What remains on the list (profile of ours): about 26 % writing the response to the socket and",
-        "  7 % JSON.stringify, as (f) does; 19 % graphql-js executing the page; 9 % garbage collection;",
-        "  8 % Apollo's pipeline (request checks, the query hash, plugin hooks); 5 % type-graphql and",
-        "  class-validator checking `units`' arguments; about 12 % our own HTTP layer, request log,",
-        "  metrics, context and token check. On `{ __typename }`, Apollo's pipeline and our HTTP layer.",
+        "- Then (2026-11-30): type-graphql's default argument validation `require()`s class-validator",
+        "  again for every validated argument, a module resolution with package.json lookups per request",
+        "  (seen in the profile under type-graphql's validate-arg.js): the schema's `validateFn` now calls",
+        "  class-validator, imported once, with type-graphql's options (src/app/schema.ts). The response",
+        "  was measured (Buffer.byteLength) and then encoded again on write: encoded once. Interleaved A/B",
+        "  on the quiet machine: 375 -> 354 µs and then about 3% less CPU per list request.",
+        "- What remains on the list (profile of ours, 2026-11-30): about 37 % graphql-js executing the",
+        "  page, 15 % JSON.stringify and 6 % writing the response, as (f) does; 6 % garbage collection;",
+        "  12 % Apollo's pipeline (its sha256 of the query text alone 3 %, content negotiation, plugin",
+        "  hooks); 4 % type-graphql and class-validator around the `units` resolver; the rest our HTTP",
+        "  layer, request log, metrics, context and token check. On `{ __typename }` (about 65 µs of CPU",
+        "  per request), Apollo's pipeline, the query hash and writing the response dominate.",
         "",
         "| query | ours req/s | (a) req/s | (f) req/s | ours/(f) | ours/(a) |",
         "|---|---:|---:|---:|---:|---:|",
