@@ -6,11 +6,27 @@
  */
 import "reflect-metadata";
 import { existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { type BenchModule, writeSection } from "./report";
 
 /** Run order: the cheap, deterministic sections first. */
 export const SECTIONS = ["sql", "framework", "api", "reminders", "rollup"] as const;
+
+/**
+ * Waits (at most `maxMs`) for the 1-minute load average to fall to `below`. The sections note the
+ * load average as a sign of other work on the machine; right after a section that drove its
+ * servers at full speed it still counts that section's load for a minute or two, so each section
+ * starts once it has decayed (or, when other work keeps it up, after `maxMs`, and says so).
+ */
+async function settle(below = 1, maxMs = 150_000): Promise<void> {
+  const started = Date.now();
+  while (os.loadavg()[0] > below && Date.now() - started < maxMs) {
+    await new Promise((r) => setTimeout(r, 5_000));
+  }
+  const waited = ((Date.now() - started) / 1000).toFixed(0);
+  process.stdout.write(`bench: load average ${os.loadavg()[0].toFixed(1)} after waiting ${waited} s\n`);
+}
 
 async function main(): Promise<void> {
   const problems: string[] = [];
@@ -20,6 +36,7 @@ async function main(): Promise<void> {
       process.stdout.write(`bench: ${name}: not on disk, skipped\n`);
       continue;
     }
+    await settle();
     const started = Date.now();
     process.stdout.write(`bench: ${name}: running\n`);
     try {
