@@ -14,7 +14,7 @@ import { load, type LoadResult } from "./load";
 import { describeMemory, mb, type MemorySample, sampleMemory } from "./memory";
 import { withPlans } from "./plans";
 import { freePort, rssOf, spawnNode } from "./processes";
-import { type BenchSection, machineLine, runAsScript } from "./report";
+import { type BenchSection, BUSY_LOAD, loadLine, machineLine, runAsScript } from "./report";
 import { addGeneratedTasks, createBenchWorld, DEMO } from "./world";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -152,8 +152,8 @@ export async function run(): Promise<BenchSection> {
         "## Task list and dashboard latency, API memory",
         "",
         machineLine(),
-        `Load average (1 min) at start and end: ${loadAtStart.toFixed(1)} and ${loadAtEnd.toFixed(1)} on ${os.cpus().length} cores.` +
-          (Math.max(loadAtStart, loadAtEnd) > os.cpus().length
+        loadLine(loadAtStart, loadAtEnd) +
+          (loadAtStart > BUSY_LOAD
             ? " The machine was shared with other runs: absolute latencies are inflated (the dashboard row, whose code this benchmark does not change, shows by how much); compare rows within the run."
             : ""),
         "",

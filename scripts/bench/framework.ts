@@ -14,7 +14,7 @@ import { User } from "../../src/auth/user.entity";
 import { toGlobalId } from "../../src/shared/ids";
 import { load, type LoadResult } from "./load";
 import { freePort, spawnNode, type Child } from "./processes";
-import { type BenchSection, machineLine, median, runAsScript } from "./report";
+import { type BenchSection, BUSY_LOAD, loadLine, machineLine, median, runAsScript } from "./report";
 import { createBenchWorld, DEMO } from "./world";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -109,14 +109,16 @@ export async function run(): Promise<BenchSection> {
           `**${(o / f).toFixed(2)}x** (goal ≥ ${goals[q]}x; rounds ${perRound(q)}) | ${(o / a).toFixed(2)}x |`,
       );
     }
-    const loadAvg = `${loadBefore.toFixed(1)} before the run, ${os.loadavg()[0].toFixed(1)} at its end`;
     return {
       name: "framework",
       markdown: [
         "## Framework cost",
         "",
         machineLine(),
-        `Load average (1 min): ${loadAvg}${loadBefore > 1 ? " — other work shared the machine, so the figures are noisy; judge by the ratios and their spread over rounds" : ""}.`,
+        loadLine(loadBefore) +
+          (loadBefore > BUSY_LOAD
+            ? " Other work shared the machine, so the figures are noisy; judge by the ratios and their spread over rounds."
+            : ""),
         "",
         `Requests per second, median of ${ROUNDS} interleaved rounds of ${SECONDS} s, 10 connections,`,
         "autocannon in the bench process, each server in a process of its own:",

@@ -54,7 +54,7 @@ import { Unit } from "../../src/units/unit.entity";
 import { LEVEL_OF_TYPE, UnitType } from "../../src/units/unit.enums";
 import { Assignment, AssignmentRole } from "../../src/workflow/assignment.entity";
 import { AssignmentStatus } from "../../src/workflow/assignment.states";
-import { type BenchSection, machineLine, median, runAsScript } from "./report";
+import { type BenchSection, loadLine, machineLine, median, runAsScript } from "./report";
 
 const CONCURRENCY = 5; // REMINDER_CONCURRENCY's default
 const RUNS = 3;
@@ -589,9 +589,8 @@ export async function run(): Promise<BenchSection> {
     const markdown = `## Reminders (\`npm run bench:reminders\`)
 
 ${machineLine()}
-Load average (1 min) at start and end: ${loadAtStart.toFixed(1)} and ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (the machine is
-shared with other runs: absolute rates swing between runs; the side-by-side ratio is the figure to read).${
-      Math.max(loadAtStart, os.loadavg()[0]) > os.cpus().length
+${loadLine(loadAtStart)} Absolute rates swing between runs; the side-by-side ratio is the figure to read.${
+      loadAtStart > os.cpus().length
         ? "\n**Measured under heavy load** (load average above the number of cores): the figures are low and noisy; re-measure on a quiet machine."
         : ""
     }

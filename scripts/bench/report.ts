@@ -83,6 +83,20 @@ export function machineLine(): string {
   ].join("\n");
 }
 
+/** A 1-minute load average above this when a section starts means other work shares the machine. */
+export const BUSY_LOAD = 1.5;
+
+/**
+ * The load average at a section's start and end. Only the start tells of other work: by the end
+ * the average counts the section's own processes (servers, MariaDB, autocannon) driven at full speed.
+ */
+export function loadLine(loadAtStart: number, loadAtEnd = os.loadavg()[0]): string {
+  return (
+    `Load average (1 min): ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end ` +
+    `(the benchmark's own processes included) on ${os.cpus().length} cores.`
+  );
+}
+
 export function writeSection(section: BenchSection, file = BENCHMARKS_FILE): void {
   const start = `<!-- bench:${section.name} -->`;
   const end = `<!-- /bench:${section.name} -->`;

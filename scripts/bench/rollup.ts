@@ -25,7 +25,7 @@ import { toGlobalId } from "../../src/shared/ids";
 import { startPrivateMariaDb } from "../../test/helpers/private-mariadb";
 import { load } from "./load";
 import { cpuMsOf, freePort, spawnNode } from "./processes";
-import { type BenchSection, machineLine, median, quantile, runAsScript } from "./report";
+import { type BenchSection, BUSY_LOAD, loadLine, machineLine, median, quantile, runAsScript } from "./report";
 
 const P = 63;
 const D = 693; // 63 × 11: district i lies in province 1 + (i - 1) % 63
@@ -477,7 +477,7 @@ async function main(): Promise<BenchSection | null> {
         `| ratio live recount (p50) / dashboard read (mean: 1 / req/s), one at a time on both sides | ${x(ratioNat)} national, ${x(ratioProv)} province | ≥ 20x | ${goal(ratioNat >= 20 && ratioProv >= 20)} |`,
         `| ratio as measured before: recount alone / dashboard mean latency under 16 connections (16 / req/s) | ${x(loadedNat)} national, ${x(loadedProv)} province | | |`,
         "",
-        `Load average (1 min) at start and end: ${loadAtStart.toFixed(1)} and ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores${Math.max(loadAtStart, os.loadavg()[0]) > 1.5 ? " (other work shared the machine: the figures vary with its load)" : ""}. The benchmark itself (autocannon), the API and MariaDB share those cores. The ratio compares like with like (one request at a time, p50); the recount is timed on the SQL alone (no HTTP, no authentication), so it still favours the recount. The earlier form of the ratio (last row) sets an unloaded recount against a dashboard answering 16 clients at once, where queueing dominates.`,
+        `${loadLine(loadAtStart)}${loadAtStart > BUSY_LOAD ? " Other work shared the machine: the figures vary with its load." : ""} The benchmark itself (autocannon), the API and MariaDB share those cores. The ratio compares like with like (one request at a time, p50); the recount is timed on the SQL alone (no HTTP, no authentication), so it still favours the recount. The earlier form of the ratio (last row) sets an unloaded recount against a dashboard answering 16 clients at once, where queueing dominates.`,
         "",
       ].join("\n"),
     };
