@@ -27,7 +27,9 @@ async function failure(value: unknown): Promise<ArgumentValidationError> {
 
 describe("validateArgument (the schema's class-validator step)", () => {
   it("lets valid objects, scalars and null through", async () => {
-    await expect(validateArgument(Object.assign(new ConnectionArgs(), { first: 100 }))).resolves.toBeUndefined();
+    await expect(
+      validateArgument(Object.assign(new ConnectionArgs(), { first: 100 })),
+    ).resolves.toBeUndefined();
     await expect(validateArgument(range(1))).resolves.toBeUndefined(); // high missing: skipped
     await expect(validateArgument(5)).resolves.toBeUndefined();
     await expect(validateArgument("x")).resolves.toBeUndefined();
