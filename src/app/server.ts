@@ -121,6 +121,23 @@ function sendJson(
   res.end(text);
 }
 
+/**
+ * Ends a response with a finished body, encoded to UTF-8 once and sent with its length rather than
+ * chunked framing (one buffer less to write); ending with the string would measure it
+ * (Buffer.byteLength) and then encode it again.
+ */
+function sendBody(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | number>,
+  body: string,
+): void {
+  const bytes = Buffer.from(body, "utf8");
+  headers["content-length"] = bytes.length;
+  res.writeHead(status, headers);
+  res.end(bytes);
+}
+
 function requestError(res: ServerResponse, status: number, message: string, requestId: string): void {
   sendJson(
     res,
@@ -279,9 +296,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
   const sendCachedAnswer = (res: ServerResponse, requestId: string, hit: CachedAnswer, started: bigint) => {
     const outHeaders: Record<string, string | number> = { "x-request-id": requestId };
     for (const [k, v] of hit.headers) outHeaders[k] = v;
-    outHeaders["content-length"] = Buffer.byteLength(hit.body);
-    res.writeHead(200, outHeaders);
-    res.end(hit.body);
+    sendBody(res, 200, outHeaders, hit.body);
     notes.note(requestId, { operation: hit.operation, type: "query", viewerId: hit.viewerId });
     graphqlOperationDuration.observe(
       { operation: operationLabels.label(hit.operation), type: "query" },
@@ -368,12 +383,7 @@ export async function createServer(deps: ServerDeps): Promise<AppServer> {
           requestId,
           (result.status ?? 200) === 200 ? { body: result.body.string, headers: [...result.headers] } : null,
         );
-      // Encoded once, its length sent rather than chunked framing (one buffer less to write);
-      // ending with the string would measure it and encode it again.
-      const bytes = Buffer.from(result.body.string, "utf8");
-      outHeaders["content-length"] = bytes.length;
-      res.writeHead(result.status ?? 200, outHeaders);
-      res.end(bytes);
+      sendBody(res, result.status ?? 200, outHeaders, result.body.string);
     } else {
       if (settle) answers?.settle(requestId, null);
       res.writeHead(result.status ?? 200, outHeaders);
